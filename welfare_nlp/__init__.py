@@ -1,0 +1,46 @@
+"""welfare_nlp: Persian welfare and employment press releases to structured, traceable records.
+
+    >>> import welfare_nlp
+    >>> record = welfare_nlp.extract(text, id="doc-1", published="2019-01-02")
+    >>> nlp = welfare_nlp.load(); doc = nlp(text); doc._.record
+
+``import welfare_nlp`` is light: spaCy, pydantic and the lexicons load on first use.
+"""
+from __future__ import annotations
+
+__version__ = "0.1.0"
+__all__ = ["__version__", "load", "extract", "extract_doc", "normalize", "json_schema"]
+
+
+def load(**kwargs):
+    """The spaCy ``Language`` with every welfare_nlp stage (see ``welfare_nlp.pipeline.load``)."""
+    from .pipeline import load as _load
+
+    return _load(**kwargs)
+
+
+def extract(text, *, id=None, published=None):
+    """The record (a ``welfare_nlp.record.Record``) for one document."""
+    from .pipeline import extract as _extract
+
+    return _extract(text, id=id, published=published)
+
+
+def extract_doc(text, *, id=None, published=None):
+    """The spaCy ``Doc`` for one document, with ``doc._.record``."""
+    from .pipeline import extract_doc as _extract_doc
+
+    return _extract_doc(text, id=id, published=published)
+
+
+def normalize(text):
+    """The ``NormalizedText`` for ``text`` (normalised string plus the map back to ``text``)."""
+    from .normalize import normalize as _normalize
+
+    return _normalize(text)
+
+
+def json_schema():
+    from .record import json_schema as _schema
+
+    return _schema()

@@ -1,0 +1,59 @@
+"""Coded errors. Each says what went wrong with which document and how to fix it."""
+from __future__ import annotations
+
+
+class WelfareNLPError(Exception):
+    code = "E000"
+    template = "{detail}"
+
+    def __init__(self, detail: str = "", *, doc_id: str | None = None, **kw):
+        self.doc_id = doc_id
+        self.detail = detail
+        msg = self.template.format(detail=detail, **kw)
+        if doc_id is not None:
+            msg = f"document {doc_id!r}: {msg}"
+        super().__init__(msg)
+
+    @property
+    def message(self) -> str:
+        return str(self)
+
+
+class EmptyDocument(WelfareNLPError):
+    code = "E001"
+    template = "the text is empty or only whitespace {detail}; give the document some text or drop it from the input"
+
+
+class NotText(WelfareNLPError):
+    code = "E002"
+    template = "the input is not text ({detail}); pass a str, or decode bytes first"
+
+
+class DocumentTooLarge(WelfareNLPError):
+    code = "E003"
+    template = "the text has {detail} characters, over the limit; raise --max-chars or split the document"
+
+
+class DecodeFailed(WelfareNLPError):
+    code = "E004"
+    template = "the file could not be decoded as text ({detail}); save it as UTF-8"
+
+
+class BadInputLine(WelfareNLPError):
+    code = "E005"
+    template = "{detail}; each line of a .jsonl input must be a JSON object with \"id\" and \"text\""
+
+
+class BadPublished(WelfareNLPError):
+    code = "E006"
+    template = "the publication date {detail} is not an ISO date (YYYY-MM-DD)"
+
+
+class InputNotFound(WelfareNLPError):
+    code = "E007"
+    template = "{detail} does not exist or is not a .txt file, a directory or a .jsonl/.jsonl.gz file"
+
+
+class ExtractionFailed(WelfareNLPError):
+    code = "E010"
+    template = "extraction failed: {detail}; please report it with the document"

@@ -1,0 +1,100 @@
+"""Every pipeline stage, registered in one place: as plain functions on a ``DocContext``
+(``STAGES``, in order) and as spaCy components (``welfare_<stage>`` factories).
+
+A spaCy component takes the ``Doc`` made by ``welfare_nlp.tokenizer``, runs its stage on
+``doc._.wnlp`` (the shared ``DocContext``) and adds its items as a span group
+``doc.spans[<kind>]``. Doc in, Doc out.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+from . import amounts, boilerplate, dates, events, head_counts, officials, percentages, provinces
+from .context import DocContext, Found
+
+
+def _adding(fn: Callable[[DocContext], list[Found]]) -> Callable[[DocContext], DocContext]:
+    def stage(ctx: DocContext) -> DocContext:
+        ctx.add(fn(ctx))
+        return ctx
+
+    stage.__name__ = getattr(fn, "__module__", "stage")
+    return stage
+
+
+# name -> stage; the order is the order they run in
+STAGES: dict[str, Callable[[DocContext], DocContext]] = {
+    "boilerplate": boilerplate.apply,
+    "provinces": _adding(provinces.extract),
+    "cities": _adding(provinces.extract_cities),
+    "amounts": _adding(amounts.extract),
+    "head_counts": _adding(head_counts.extract),
+    "percentages": _adding(percentages.extract),
+    "dates": _adding(dates.extract),
+    "officials": _adding(officials.extract),
+    "events": _adding(events.extract),
+}
+
+# which span group each item kind goes to on a spaCy Doc
+SPAN_GROUPS = {
+    "official": "officials", "province": "provinces", "city": "cities", "amount": "amounts",
+    "head_count": "head_counts", "percentage": "percentages", "date": "dates", "event": "events",
+    "quote": "quotes", "organization": "organizations",
+}
+
+
+def run_stages(ctx: DocContext, names: list[str] | None = None) -> DocContext:
+    for name in names or list(STAGES):
+        ctx = STAGES[name](ctx)
+    return ctx
+
+
+class StageComponent:
+    """A spaCy pipeline component that runs one welfare_nlp stage."""
+
+    def __init__(self, name: str, stage: str):
+        self.name = name
+        self.stage = stage
+
+    def __call__(self, doc):
+        from spacy.tokens import SpanGroup
+
+        ctx: DocContext = doc._.wnlp
+        if ctx is None:
+            from .errors import ExtractionFailed
+
+            raise ExtractionFailed("the Doc was not made by the welfare_nlp tokenizer; use welfare_nlp.load()")
+        before = {k: len(v) for k, v in ctx.found.items()}
+        STAGES[self.stage](ctx)
+        for kind, items in ctx.found.items():
+            new = items[before.get(kind, 0):]
+            if not new:
+                continue
+            group = SPAN_GROUPS.get(kind, kind)
+            spans = list(doc.spans[group]) if group in doc.spans else []
+            for it in new:
+                span = doc.char_span(it.start, it.end, label=kind, alignment_mode="expand")
+                if span is not None:
+                    spans.append(span)
+            doc.spans[group] = SpanGroup(doc, name=group, spans=spans)
+        return doc
+
+
+def register_spacy() -> None:
+    """Register the ``welfare_<stage>`` factories and the Doc extensions (once)."""
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+    if Doc.has_extension("wnlp"):
+        return
+    Doc.set_extension("wnlp", default=None)
+    from .pipeline import record_from_doc
+
+    Doc.set_extension("record", getter=record_from_doc)
+    for stage in STAGES:
+        factory = f"welfare_{stage}"
+
+        def make(nlp, name, _stage=stage):
+            return StageComponent(name, _stage)
+
+        Language.factory(factory, func=make)

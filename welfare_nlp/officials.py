@@ -1,0 +1,609 @@
+"""Officials: a named person with a role (title + organisation), their later mentions and quotes.
+
+How a person is found (each item records which ``source`` fired):
+
+* names: PER spans from the NER stage when present (``model:ner``), else a given name from
+  ``lexicons/first_names.txt`` plus the surname tokens after it (``rule:officials.first_name``),
+  a name after an honorific (``rule:officials.honorific``), or a sentence-initial surname
+  followed by a role or a speech verb (``rule:officials.surname``);
+* roles: a title head from ``lexicons/titles.txt`` extended over the words that follow it; the
+  organisation part starts at the first word from ``lexicons/organizations.txt`` or a place;
+* name + role in either order (``عباس صادق زاده مدیر کل بهزیستی استان کرمان``;
+  ``استاندار یزد سیدمحمد میرمحمدی``);
+* discourse: an unnamed role speaks and the next speech is continued by a name
+  (``مدیر کل امور اجتماعی ... گفت`` then ``روحی ادامه داد``), or a named speaker is continued by
+  a role (``سنجری ... اظهار داشت`` then ``مدیرکل کار ... افزود``);
+* later mentions: the surname alone, the same role, or a pronoun (``وی``, ``ایشان``, ``او``)
+  at the start of a sentence resolve to the person; each is kept in ``mentions``;
+* quotes: ``<speaker> ... گفت: <text>`` gives ``{speaker, text, start, end}``.
+
+Unnamed roles, reporters and people with no role are not officials; a name with a
+professional honorific (دکتر, مهندس) who speaks is one, with title None.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from . import lexicon
+from .context import DocContext, Found
+from .normalize import LETTER
+
+NAME = "officials"
+
+_TOKEN = re.compile(r"[^\s،,:؛.!؟?«»()\"\[\]{}]+|[،,:؛.!؟?«»()\"\[\]{}]")
+_PUNCT = set("،,:؛.!؟?«»()\"[]{}")
+PRONOUNS = {"وی", "ایشان", "او"}
+# structural words that never belong to a name or a role phrase
+_STOP = {
+    "در", "با", "به", "از", "که", "را", "نیز", "هم", "ضمن", "طی", "برای", "این", "آن", "اینکه", "تا", "بر",
+    "وی", "ایشان", "او", "و", "یا", "اما", "ولی", "پس", "سپس", "همچنین", "همراه", "حضور", "گفت", "افزود",
+    "بیان", "اظهار", "تصریح", "عنوان", "اشاره", "تاکید", "تأکید", "ادامه", "اضافه", "خاطرنشان", "یادآور",
+    "است", "بود", "شد", "کرد", "داشت", "دارد", "گفته", "اعلام", "توضیح", "نمود", "گزارش", "روز", "امروز",
+    "دیروز", "رغم", "الخصوص", "حال", "عین", "مورد", "جمله", "سخنانی", "سخنان", "آیین", "مراسم", "نشست",
+    "جلسه", "دیدار", "بازدید", "سفر", "گفتگو", "گفت‌وگو", "مصاحبه", "خبرنگار", "خبرگزاری", "باشگاه",
+    "یک", "دو", "سه", "هر", "همه", "چند", "بسیار", "جدید", "سابق", "اسبق", "فعلی", "وقت", "بعد", "قبل",
+    "پیش", "هنگام", "زمان", "خصوص", "زمینه", "رابطه", "راستا", "پایان", "ابتدا", "ابتدای", "درباره",
+    "دیگر", "ما", "من", "شما", "آنها", "آنان", "ها", "های", "می", "نمی", "خواهد", "باید", "نباید",
+    "می‌شود", "شود", "شده", "بوده", "کند", "کنند", "نیست", "هست", "هستند", "بودند", "کردند", "شدند",
+    "جهت", "نسبت", "توسط", "درخصوص", "بین", "روی", "کنار", "پیرامون", "طبق", "براساس", "اساس", "باره",
+    "اظهار", "داشت", "عنوان", "اینکه", "آنکه", "چون", "چرا", "اگر", "وقتی", "هنگامی", "زیرا", "لذا",
+}
+_REPORTERS = {"خبرنگار", "عکاس", "گزارشگر", "نویسنده", "مترجم", "دبیر سرویس"}
+
+
+@dataclass
+class Tok:
+    text: str
+    start: int
+    end: int
+    sent: int
+
+
+@dataclass
+class Role:
+    start: int            # token indexes, half-open
+    end: int
+    title: str
+    organization: str
+    title_span: tuple[int, int]
+    org_span: tuple[int, int] | None
+    sent: int
+
+
+@dataclass
+class Person:
+    name: str
+    start: int            # character offsets of the introducing mention
+    end: int
+    source: str
+    score: float
+    tok_start: int
+    tok_end: int
+    honorific: str | None = None
+    role: Role | None = None
+    role_source: str | None = None
+    mentions: list[tuple[int, int, str]] = field(default_factory=list)
+    spoke: bool = False
+
+    @property
+    def surname_keys(self) -> set[str]:
+        parts = self.name.split()
+        keys = {_key(self.name)}
+        if len(parts) >= 2:
+            for i in range(1, len(parts)):
+                keys.add(_key(" ".join(parts[i:])))
+        return {k for k in keys if len(k) >= 3}
+
+
+def _key(s: str) -> str:
+    return re.sub(r"[\s‌]+", "", s)
+
+
+# ---------------------------------------------------------------- lexicons
+@lru_cache(maxsize=1)
+def _lex():
+    def safe(name):
+        try:
+            return set(lexicon.words(name))
+        except (FileNotFoundError, OSError):
+            return set()
+
+    titles = sorted(lexicon.words("titles.txt"), key=lambda t: -len(t.split()))
+    orgs = sorted(lexicon.words("organizations.txt"), key=lambda t: -len(t.split()))
+    first = safe("first_names.txt")
+    first_amb = safe("first_names_ambiguous.txt")
+    func = safe("function_words.txt") | _STOP
+    honor = sorted(lexicon.words("honorifics.txt"), key=lambda t: -len(t.split()))
+    verbs = lexicon.speech_verbs()
+    provs = set()
+    for p in lexicon.provinces():
+        provs.add(p["name"])
+        provs.update(p["variants"])
+    try:
+        cities = set(lexicon.cities())
+    except (FileNotFoundError, OSError):
+        cities = set()
+    return {
+        "titles": [t.split() for t in titles],
+        "orgs": [o.split() for o in orgs],
+        "first": first - func,
+        "first_amb": first_amb,
+        "func": func - first,       # rejects surname candidates
+        "stop": _STOP,              # ends a role phrase
+        "honor": [h.split() for h in honor],
+        "verbs": {tuple(v.split()): cont for v, cont in verbs.items()},
+        "places": provs | cities,
+        "blockers": lexicon.title_blockers(),
+    }
+
+
+def _match_seq(tokens: list[Tok], i: int, seqs: list[list[str]]) -> int:
+    """Length (in tokens) of the longest sequence in ``seqs`` starting at token i, else 0."""
+    for seq in seqs:
+        n = len(seq)
+        if i + n <= len(tokens) and all(tokens[i + k].text == seq[k] for k in range(n)):
+            return n
+    return 0
+
+
+def _tokens(ctx: DocContext) -> list[Tok]:
+    text = ctx.body
+    out = []
+    sents = ctx.sentences
+    si = 0
+    for m in _TOKEN.finditer(text):
+        while si + 1 < len(sents) and m.start() >= sents[si][1]:
+            si += 1
+        out.append(Tok(m.group(), m.start(), m.end(), si))
+    return out
+
+
+# ---------------------------------------------------------------- roles
+def _title_at(tokens: list[Tok], i: int) -> int:
+    lx = _lex()
+    n = _match_seq(tokens, i, lx["titles"])
+    if not n:
+        return 0
+    nxt = tokens[i + n].text if i + n < len(tokens) else ""
+    if (" ".join(t.text for t in tokens[i:i + n]), nxt) in lx["blockers"]:
+        return 0
+    prev = tokens[i - 1].text if i > 0 else ""
+    if prev in _REPORTERS:
+        return 0
+    return n
+
+
+def _is_place(tokens: list[Tok], i: int) -> int:
+    lx = _lex()
+    for n in (3, 2, 1):
+        if i + n <= len(tokens) and " ".join(t.text for t in tokens[i:i + n]) in lx["places"]:
+            return n
+    return 0
+
+
+def _name_start(tokens: list[Tok], i: int) -> bool:
+    lx = _lex()
+    t = tokens[i].text
+    if _match_seq(tokens, i, lx["honor"]):
+        return True
+    return t in lx["first"] or (t.startswith("سید") and t[3:] in lx["first"])
+
+
+def _role_at(tokens: list[Tok], i: int) -> Role | None:
+    lx = _lex()
+    n = _title_at(tokens, i)
+    if not n:
+        return None
+    j = i + n
+    limit = min(len(tokens), i + 14)
+    org_at = None
+    while j < limit:
+        t = tokens[j]
+        if t.text in _PUNCT or t.sent != tokens[i].sent:
+            break
+        if t.text == "و":
+            nxt = tokens[j + 1] if j + 1 < len(tokens) else None
+            if nxt is None or nxt.text in _PUNCT or _title_at(tokens, j + 1) or _name_start(tokens, j + 1) \
+                    or nxt.text in lx["stop"] or j - i >= 9:
+                break
+            j += 1
+            continue
+        if t.text in lx["stop"] or t.text.isdigit() or _name_start(tokens, j):
+            break
+        if _verb_at(tokens, j):
+            break
+        if org_at is None and j > i + n - 1 and (_match_seq(tokens, j, lx["orgs"]) or _is_place(tokens, j)):
+            org_at = j
+        j += 1
+    end = j
+    while end > i + n and tokens[end - 1].text == "و":
+        end -= 1
+    split = org_at if org_at is not None and org_at < end else end
+    title = " ".join(t.text for t in tokens[i:split])
+    org = " ".join(t.text for t in tokens[split:end])
+    return Role(i, end, title, org, (tokens[i].start, tokens[split - 1].end),
+                (tokens[split].start, tokens[end - 1].end) if split < end else None, tokens[i].sent)
+
+
+def _verb_at(tokens: list[Tok], i: int) -> tuple[int, bool] | None:
+    """(length, continues) if a speech verb starts at token i."""
+    lx = _lex()
+    for seq, cont in lx["verbs"].items():
+        n = len(seq)
+        if i + n <= len(tokens) and tuple(tokens[i + k].text for k in range(n)) == seq:
+            return n, cont
+    return None
+
+
+# ---------------------------------------------------------------- names
+def _name_at(tokens: list[Tok], i: int) -> tuple[int, int, str | None, str] | None:
+    """(name_start, name_end, honorific, source) for a name starting at token i."""
+    lx = _lex()
+    j = i
+    honor = None
+    h = _match_seq(tokens, j, lx["honor"])
+    while h:
+        honor = " ".join(t.text for t in tokens[i:j + h])
+        j += h
+        h = _match_seq(tokens, j, lx["honor"])
+    if j >= len(tokens):
+        return None
+    t = tokens[j].text
+    glued_sayyid = t.startswith("سید") and t[3:] in lx["first"]
+    if t in lx["first"] or glued_sayyid:
+        start = j
+        k = j + 1
+        # compound given names: محمد رضا, علی اکبر
+        if k < len(tokens) and tokens[k].text in lx["first"] and k + 1 < len(tokens) and _surname_ok(tokens, k + 1):
+            k += 1
+        s = k
+        while k < len(tokens) and k - s < 3 and _surname_ok(tokens, k):
+            k += 1
+        if k == s:
+            return None
+        return start, k, honor, "rule:officials.first_name"
+    if honor and _surname_ok(tokens, j):
+        k = j
+        while k < len(tokens) and k - j < 3 and _surname_ok(tokens, k):
+            k += 1
+        return j, k, honor, "rule:officials.honorific"
+    return None
+
+
+def _surname_ok(tokens: list[Tok], k: int) -> bool:
+    lx = _lex()
+    t = tokens[k]
+    if t.text in _PUNCT or t.text in lx["func"] or t.text in PRONOUNS or not re.match(f"[{LETTER}]", t.text):
+        return False
+    if k > 0 and t.sent != tokens[k - 1].sent:
+        return False
+    if _title_at(tokens, k) or _verb_at(tokens, k) or _match_seq(tokens, k, lx["orgs"]) or _is_place(tokens, k):
+        return False
+    return len(t.text) >= 2
+
+
+def _clean_name(tokens: list[Tok], s: int, e: int) -> str:
+    parts = [t.text for t in tokens[s:e]]
+    if parts and parts[0].startswith("سید") and parts[0][3:] in _lex()["first"]:
+        parts[0] = parts[0][3:]
+    return " ".join(parts)
+
+
+def _surname_candidate(tokens: list[Tok], i: int) -> bool:
+    """A lone token that can be a surname: not a function word, title, org, place or given name."""
+    lx = _lex()
+    t = tokens[i].text
+    if t in _PUNCT or t in lx["func"] or t in PRONOUNS or t in lx["first"] or len(t) < 3:
+        return False
+    if not re.fullmatch(f"[{LETTER}‌]+", t):
+        return False
+    return not (_title_at(tokens, i) or _match_seq(tokens, i, lx["orgs"]) or _is_place(tokens, i) or _verb_at(tokens, i))
+
+
+# ---------------------------------------------------------------- main
+def _sentence_starts(tokens: list[Tok]) -> set[int]:
+    starts, last = set(), -1
+    for i, t in enumerate(tokens):
+        if t.sent != last:
+            starts.add(i)
+            last = t.sent
+    return starts
+
+
+def _skip_openers(tokens: list[Tok], i: int) -> int:
+    """Skip sentence openers such as ``در ادامه``, ``همچنین``, ``سپس``."""
+    openers = [["در", "ادامه"], ["در", "پایان"], ["همچنین"], ["سپس"], ["بعد", "از", "آن"], ["در", "این", "نشست"]]
+    for seq in openers:
+        n = len(seq)
+        if all(i + k < len(tokens) and tokens[i + k].text == seq[k] for k in range(n)):
+            return i + n
+    return i
+
+
+def _speech_in_sentence(tokens: list[Tok], i: int) -> tuple[int, bool] | None:
+    """First speech verb at or after token i in the same sentence: (token index, continues)."""
+    sent = tokens[i].sent
+    for k in range(i, len(tokens)):
+        if tokens[k].sent != sent:
+            return None
+        v = _verb_at(tokens, k)
+        if v:
+            return k, v[1]
+    return None
+
+
+def _near_verb(tokens: list[Tok], k: int) -> tuple[int, bool] | None:
+    """A speech verb right at token k, allowing ``نیز``, ``هم``, ``همچنین``, ``در ادامه`` before it."""
+    while k < len(tokens):
+        if tokens[k].text in ("نیز", "هم", "همچنین"):
+            k += 1
+        elif tokens[k].text == "در" and k + 1 < len(tokens) and tokens[k + 1].text in ("ادامه", "پایان"):
+            k += 2
+        else:
+            break
+    if k < len(tokens):
+        v = _verb_at(tokens, k)
+        if v:
+            return k, v[1]
+    return None
+
+
+def _same_role(a: Role, b: Role) -> bool:
+    ka, kb = _key(a.title), _key(b.title)
+    if not (ka.startswith(kb) or kb.startswith(ka) or ka in kb or kb in ka):
+        return False
+    oa, ob = set(a.organization.split()), set(b.organization.split())
+    return not oa or not ob or bool(oa & ob)
+
+
+class _Resolver:
+    def __init__(self, ctx: DocContext):
+        self.ctx = ctx
+        self.tokens = _tokens(ctx)
+        self.people: list[Person] = []
+        self.roles: list[Role] = []
+        self.quotes: list[dict] = []
+        self.ner_people = [e for e in ctx.entities if e.label == "PER"]
+
+    # -- names
+    def _person_from_tokens(self, s, e, honor, source, score) -> Person:
+        toks = self.tokens
+        name = _clean_name(toks, s, e)
+        for p in self.people:
+            if _key(p.name) == _key(name) or (_key(name) in p.surname_keys):
+                p.mentions.append((toks[s].start, toks[e - 1].end, "name"))
+                return p
+            if _key(p.name) in {_key(" ".join(name.split()[i:])) for i in range(1, len(name.split()))}:
+                # a surname-only person gets their full name
+                p.mentions.append((p.start, p.end, "name"))
+                p.name, p.start, p.end, p.tok_start, p.tok_end = name, toks[s].start, toks[e - 1].end, s, e
+                p.source = source
+                return p
+        p = Person(name, toks[s].start, toks[e - 1].end, source, score, s, e, honorific=honor)
+        self.people.append(p)
+        return p
+
+    def _ner_name_at(self, i: int):
+        t = self.tokens[i]
+        for ent in self.ner_people:
+            if ent.start == t.start:
+                k = i
+                while k < len(self.tokens) and self.tokens[k].end <= ent.end:
+                    k += 1
+                if k > i:
+                    return i, k, None, ent.source, ent.score
+        return None
+
+    def run(self) -> None:
+        toks = self.tokens
+        starts = _sentence_starts(toks)
+        # the token where each sentence's subject starts (after openers such as در ادامه)
+        subject_at = {toks[k].sent: _skip_openers(toks, k) for k in starts}
+        pending_role: Role | None = None    # an unnamed role that spoke
+        last_speaker: Person | None = None
+        last_speaker_sent = -10
+        i = 0
+        while i < len(toks):
+            j = subject_at[toks[i].sent]
+            sent_start = i == j  # at the subject position of its sentence
+            if i < j:
+                i += 1
+                continue
+            if sent_start and pending_role is not None and toks[i].sent - pending_role.sent > 3:
+                pending_role = None
+            # ---- a name (NER, given name or honorific)
+            found = self._ner_name_at(i) or _name_at(toks, i)
+            if found:
+                s, e, honor, source, *score = found
+                score = score[0] if score else (0.85 if source.endswith("first_name") else 0.75)
+                person = self._person_from_tokens(s, e, honor, source, score)
+                k = e
+                if k < len(toks) and toks[k].text in ("،", ",", "-"):
+                    k += 1
+                role = _role_at(toks, k) if k < len(toks) else None
+                if role:
+                    self._assign(person, role, "rule:officials.name_role")
+                    self.roles.append(role)
+                    nxt = role.end
+                else:
+                    before = self._role_ending_at(s)
+                    if before is not None and person.role is None:
+                        self._assign(person, before, "rule:officials.role_name")
+                    nxt = e
+                    near = _near_verb(toks, e)
+                    if near and person.role is None and pending_role is not None and i == j \
+                            and toks[i].sent - pending_role.sent <= 3:
+                        self._assign(person, pending_role, "rule:officials.discourse")
+                        pending_role = None
+                speech = _speech_in_sentence(toks, s)
+                if speech and i == j:
+                    person.spoke = True
+                    last_speaker, last_speaker_sent = person, toks[s].sent
+                    self._quote(person.name, speech[0])
+                    if person.role is not None:
+                        pending_role = None
+                i = max(nxt, i + 1)
+                continue
+            # ---- a sentence-initial surname followed by a role or a continuing speech verb
+            if sent_start and _surname_candidate(toks, j):
+                k = j + 1
+                role = _role_at(toks, k) if k < len(toks) else None
+                near = _near_verb(toks, k)
+                known = self._known_surname(j)
+                if known:
+                    person, e = known
+                    person.mentions.append((toks[j].start, toks[e - 1].end, "surname"))
+                    speech = _speech_in_sentence(toks, j)
+                    if speech:
+                        last_speaker, last_speaker_sent = person, toks[j].sent
+                        self._quote(person.name, speech[0])
+                    i = e
+                    continue
+                if role is not None or (near and pending_role is not None):
+                    person = self._person_from_tokens(j, j + 1, None, "rule:officials.surname", 0.7)
+                    if role is not None:
+                        self._assign(person, role, "rule:officials.name_role")
+                        self.roles.append(role)
+                        i = role.end
+                    else:
+                        self._assign(person, pending_role, "rule:officials.discourse")
+                        pending_role = None
+                        i = j + 1
+                    speech = _speech_in_sentence(toks, j)
+                    if speech:
+                        person.spoke = True
+                        last_speaker, last_speaker_sent = person, toks[j].sent
+                        self._quote(person.name, speech[0])
+                    continue
+            # ---- later surname mentions anywhere
+            known = self._known_surname(i)
+            if known:
+                person, e = known
+                person.mentions.append((toks[i].start, toks[e - 1].end, "surname"))
+                if i == j:
+                    speech = _speech_in_sentence(toks, i)
+                    if speech:
+                        last_speaker, last_speaker_sent = person, toks[i].sent
+                        self._quote(person.name, speech[0])
+                i = e
+                continue
+            # ---- a pronoun opening a sentence
+            if sent_start and toks[j].text in PRONOUNS and last_speaker is not None:
+                last_speaker.mentions.append((toks[j].start, toks[j].end, "pronoun"))
+                speech = _speech_in_sentence(toks, j)
+                if speech:
+                    last_speaker_sent = toks[j].sent
+                    self._quote(last_speaker.name, speech[0])
+                i = j + 1
+                continue
+            # ---- a role without a name next to it
+            role = _role_at(toks, i)
+            if role:
+                self.roles.append(role)
+                owner = next((p for p in self.people if p.role and _same_role(p.role, role)), None)
+                speech = _speech_in_sentence(toks, role.end) if role.end < len(toks) else None
+                subject = i == j and speech is not None
+                if owner is not None:
+                    owner.mentions.append((toks[role.start].start, toks[role.end - 1].end, "role"))
+                    if subject:
+                        last_speaker, last_speaker_sent = owner, toks[i].sent
+                        self._quote(owner.name, speech[0])
+                elif subject:
+                    cont = speech[1]
+                    if cont and last_speaker is not None and last_speaker.role is None \
+                            and toks[i].sent - last_speaker_sent <= 2:
+                        self._assign(last_speaker, role, "rule:officials.discourse")
+                        last_speaker.mentions.append((toks[role.start].start, toks[role.end - 1].end, "role"))
+                        last_speaker_sent = toks[i].sent
+                        self._quote(last_speaker.name, speech[0])
+                    else:
+                        pending_role = role
+                        last_speaker = None
+                        self._quote(role.title + (" " + role.organization if role.organization else ""), speech[0])
+                i = role.end
+                continue
+            i += 1
+
+    def _role_ending_at(self, s: int) -> Role | None:
+        """A role phrase that ends right before token s (``استاندار یزد محمد میرمحمدی``)."""
+        toks = self.tokens
+        end = s
+        if end > 0 and toks[end - 1].text in ("،", ","):
+            end -= 1
+        for back in range(1, 13):
+            i = end - back
+            if i < 0 or toks[i].sent != toks[s].sent:
+                break
+            if toks[i].text in _PUNCT:
+                break
+            r = _role_at(toks, i)
+            if r is not None and r.end == end:
+                return r
+        return None
+
+    def _known_surname(self, i: int):
+        toks = self.tokens
+        for n in (3, 2, 1):
+            if i + n > len(toks):
+                continue
+            key = _key("".join(t.text for t in toks[i:i + n]))
+            if len(key) < 3:
+                continue
+            for p in self.people:
+                if key in p.surname_keys:
+                    return p, i + n
+        return None
+
+    def _assign(self, person: Person, role: Role, source: str) -> None:
+        if person.role is None:
+            person.role, person.role_source = role, source
+
+    def _quote(self, speaker: str, verb_idx: int) -> None:
+        toks = self.tokens
+        text = self.ctx.body
+        k = verb_idx
+        while k < len(toks) and toks[k].text != ":" and toks[k].sent == toks[verb_idx].sent and k - verb_idx < 4:
+            k += 1
+        if k >= len(toks) or toks[k].text != ":":
+            return
+        start = toks[k].end
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        while start < end and text[start] in " «":
+            start += 1
+        while end > start and text[end - 1] in " »":
+            end -= 1
+        if end - start >= 10:
+            self.quotes.append({"speaker": speaker, "start": start, "end": end})
+
+
+def extract(ctx: DocContext) -> list[Found]:
+    r = _Resolver(ctx)
+    r.run()
+    out: list[Found] = []
+    for p in r.people:
+        if p.role is None and not (p.honorific and p.spoke and p.honorific in ("دکتر", "مهندس")):
+            continue
+        role = p.role
+        data = {
+            "name": p.name,
+            "title": role.title if role else None,
+            "organization": role.organization or None if role else None,
+            "honorific": p.honorific,
+            "role_source": p.role_source,
+            "mentions": [[s, e] for s, e, _ in p.mentions],
+        }
+        if role:
+            data["title_span"] = list(role.title_span)
+            data["organization_span"] = list(role.org_span) if role.org_span else None
+        score = p.score * (0.9 if p.role_source == "rule:officials.discourse" else 1.0)
+        out.append(Found("official", p.start, p.end, data, source=p.source, score=round(score, 3)))
+    for q in r.quotes:
+        out.append(Found("quote", q["start"], q["end"], {"speaker": q["speaker"]}, source="rule:officials.quote", score=0.8))
+    for role in r.roles:
+        if role.org_span:
+            out.append(Found("organization", role.org_span[0], role.org_span[1], {"name": role.organization},
+                             source="rule:officials.role_organization", score=0.7))
+    return out

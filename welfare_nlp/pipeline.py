@@ -1,0 +1,187 @@
+"""Loading the pipeline and turning a processed document into its record."""
+from __future__ import annotations
+
+import datetime as _dt
+import threading
+from typing import Any
+
+from .context import DocContext, Found
+from .errors import BadPublished, EmptyDocument, NotText
+from .factories import STAGES, register_spacy
+from .record import (Amount, City, Date, Entity, Event, HeadCount, Official, Organization, Percentage,
+                     Province, Quote, Record, Span, content_id)
+
+_LOCK = threading.Lock()
+_DEFAULT = None
+
+
+def load(*, stages: list[str] | None = None):
+    """A spaCy ``Language`` (Persian) whose tokenizer normalises and whose components are the
+    welfare_nlp stages, in order: ``welfare_boilerplate``, ``welfare_provinces``, ...
+
+    ``doc.spans`` holds the items per kind, ``doc.ents`` the people, organisations and places,
+    ``doc._.record`` the record with offsets into the original text.
+    """
+    import spacy
+
+    from .tokenizer import NormalizingTokenizer
+
+    register_spacy()
+    nlp = spacy.blank("fa")
+    nlp.tokenizer = NormalizingTokenizer(nlp.tokenizer)
+    for stage in stages or list(STAGES):
+        nlp.add_pipe(f"welfare_{stage}", name=f"welfare_{stage}")
+    nlp.add_pipe("welfare_entities_setter", name="welfare_entities") if _entities_registered() else None
+    return nlp
+
+
+def _entities_registered() -> bool:
+    from spacy.language import Language
+
+    if "welfare_entities_setter" not in Language.factories:
+        Language.factory("welfare_entities_setter", func=lambda nlp, name: set_entities)
+    return True
+
+
+def default_nlp():
+    global _DEFAULT
+    with _LOCK:
+        if _DEFAULT is None:
+            _DEFAULT = load()
+        return _DEFAULT
+
+
+def parse_published(published: Any, doc_id: str | None = None) -> _dt.date | None:
+    if published is None or published == "":
+        return None
+    if isinstance(published, _dt.datetime):
+        return published.date()
+    if isinstance(published, _dt.date):
+        return published
+    try:
+        return _dt.date.fromisoformat(str(published).strip()[:10])
+    except ValueError:
+        raise BadPublished(repr(published), doc_id=doc_id) from None
+
+
+def extract_doc(text: str, *, id: str | None = None, published: Any = None, nlp=None):
+    if not isinstance(text, str):
+        raise NotText(type(text).__name__, doc_id=id)
+    if not text.strip():
+        raise EmptyDocument("", doc_id=id)
+    nlp = nlp or default_nlp()
+    pub = parse_published(published, id)
+    doc = nlp.make_doc(text)
+    doc._.wnlp.published = pub
+    doc.user_data["id"] = id
+    doc.user_data["published"] = pub.isoformat() if pub else None
+    return nlp(doc)
+
+
+def extract(text: str, *, id: str | None = None, published: Any = None, nlp=None) -> Record:
+    """The record for one document; raises a coded ``WelfareNLPError`` for bad input."""
+    return extract_doc(text, id=id, published=published, nlp=nlp)._.record
+
+
+# ---------------------------------------------------------------- entities on the Doc
+_ENTITY_KINDS = {"official": "PER", "province": "LOC", "city": "LOC", "organization": "ORG"}
+
+
+def entity_items(ctx: DocContext) -> list[tuple[str, int, int, str, float]]:
+    """(label, start, end, source, score) from the NER stage and from the rule stages."""
+    out = [(e.label, e.start, e.end, e.source, e.score) for e in ctx.entities]
+    for kind, label in _ENTITY_KINDS.items():
+        for it in ctx.items(kind):
+            out.append((label, it.start, it.end, it.source, it.score))
+    out.sort(key=lambda x: (x[1], -(x[2] - x[1])))
+    kept, last_end = [], -1
+    for ent in out:
+        if ent[1] >= last_end:
+            kept.append(ent)
+            last_end = ent[2]
+    return kept
+
+
+def set_entities(doc):
+    spans = []
+    for label, s, e, _, _ in entity_items(doc._.wnlp):
+        span = doc.char_span(s, e, label=label, alignment_mode="expand")
+        if span is not None and (not spans or span.start >= spans[-1].end):
+            spans.append(span)
+    doc.ents = spans
+    return doc
+
+
+# ---------------------------------------------------------------- record
+def _span(ctx: DocContext, start: int, end: int) -> dict:
+    rs, re_, text = ctx.nt.raw_span(start, end)
+    # trim whitespace that the mapping may have pulled in at the edges
+    while rs < re_ and ctx.nt.raw[rs].isspace():
+        rs += 1
+    while re_ > rs and ctx.nt.raw[re_ - 1].isspace():
+        re_ -= 1
+    return {"start": rs, "end": re_, "text": ctx.nt.raw[rs:re_]}
+
+
+def _base(ctx: DocContext, it: Found) -> dict:
+    return {**_span(ctx, it.start, it.end), "source": it.source, "score": round(float(it.score), 4)}
+
+
+def _spans(ctx: DocContext, pairs) -> list[Span]:
+    return [Span(**_span(ctx, s, e)) for s, e in pairs or []]
+
+
+def build_record(ctx: DocContext, doc_id: str | None = None) -> Record:
+    raw = ctx.nt.raw
+    rec: dict[str, Any] = {"id": doc_id if doc_id is not None else content_id(raw),
+                           "published": ctx.published.isoformat() if ctx.published else None}
+    officials = []
+    for it in ctx.items("official"):
+        d = dict(it.data)
+        ts, os_ = d.pop("title_span", None), d.pop("organization_span", None)
+        officials.append(Official(**_base(ctx, it), name=d["name"], title=d.get("title"),
+                                  organization=d.get("organization"), honorific=d.get("honorific"),
+                                  role_source=d.get("role_source"),
+                                  title_span=Span(**_span(ctx, *ts)) if ts else None,
+                                  organization_span=Span(**_span(ctx, *os_)) if os_ else None,
+                                  mentions=_spans(ctx, d.get("mentions"))))
+    rec["officials"] = officials
+    provinces: dict[str, Province] = {}
+    for it in ctx.items("province"):
+        name = it.data["name"]
+        if name in provinces:
+            provinces[name].mentions.append(Span(**_span(ctx, it.start, it.end)))
+        else:
+            provinces[name] = Province(**_base(ctx, it), name=name, code=it.data["code"])
+    rec["provinces"] = list(provinces.values())
+    cities: dict[str, City] = {}
+    for it in ctx.items("city"):
+        cities.setdefault(it.data["name"], City(**_base(ctx, it), **it.data))
+    rec["cities"] = list(cities.values())
+    orgs: dict[str, Organization] = {}
+    for it in ctx.items("organization"):
+        orgs.setdefault(it.data["name"], Organization(**_base(ctx, it), name=it.data["name"]))
+    rec["organizations"] = list(orgs.values())
+    rec["amounts"] = [Amount(**_base(ctx, it), **it.data) for it in ctx.items("amount")]
+    rec["head_counts"] = [HeadCount(**_base(ctx, it), **it.data) for it in ctx.items("head_count")]
+    rec["percentages"] = [Percentage(**_base(ctx, it), **it.data) for it in ctx.items("percentage")]
+    dates = []
+    for it in ctx.items("date"):
+        d = dict(it.data)
+        mentions = d.pop("mentions", None)
+        dates.append(Date(**_base(ctx, it), **d, mentions=_spans(ctx, mentions)))
+    rec["dates"] = dates
+    first_date = dates[0] if dates else None
+    place = rec["provinces"][0].name if rec["provinces"] else (rec["cities"][0].name if rec["cities"] else None)
+    participants = [o.name for o in officials]
+    rec["events"] = [Event(**_base(ctx, it), type=it.data["type"], trigger=it.data["trigger"],
+                           date=first_date, place=place, participants=participants)
+                     for it in ctx.items("event")]
+    rec["quotes"] = [Quote(**_base(ctx, it), speaker=it.data["speaker"]) for it in ctx.items("quote")]
+    rec["entities"] = [Entity(**_span(ctx, s, e), label=label, source=src, score=round(float(sc), 4))
+                       for label, s, e, src, sc in entity_items(ctx)]
+    return Record(**rec)
+
+
+def record_from_doc(doc) -> Record:
+    return build_record(doc._.wnlp, doc.user_data.get("id"))

@@ -1,0 +1,96 @@
+"""Shared pieces of the quantity stages (amounts, head counts, percentages):
+qualifiers such as ``بیش از`` / ``حدود`` and ranges such as ``۲۰۰ تا ۶۰۰ هزار``."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterator
+
+from . import lexicon
+from .numbers import Number
+
+RANGE_JOIN = re.compile(r"\s*(?:تا|الی|-|یا|الى)\s*$")
+
+
+@dataclass(frozen=True)
+class Quantity:
+    start: int
+    end: int              # end of the (last) number
+    value: float
+    max: float | None
+    numbers: tuple[Number, ...]
+
+
+@lru_cache(maxsize=1)
+def _qualifier_patterns() -> tuple[re.Pattern, re.Pattern]:
+    rows = lexicon.qualifiers()
+    before = sorted((r for r in rows if r["position"] == "before"), key=lambda r: len(r["phrase"]), reverse=True)
+    after = sorted((r for r in rows if r["position"] == "after"), key=lambda r: len(r["phrase"]), reverse=True)
+    pb = re.compile("(?:^|(?<=\\s))(" + "|".join(re.escape(r["phrase"]) for r in before) + ")\\s+$")
+    pa = re.compile("^\\s+(" + "|".join(re.escape(r["phrase"]) for r in after) + ")(?!\\w)")
+    return pb, pa
+
+
+@lru_cache(maxsize=1)
+def _qualifier_map() -> dict[tuple[str, str], str]:
+    return {(r["phrase"], r["position"]): r["qualifier"] for r in lexicon.qualifiers()}
+
+
+def qualifier_before(text: str, start: int) -> tuple[str | None, int]:
+    """The qualifier that ends right before ``start`` and where it starts."""
+    pb, _ = _qualifier_patterns()
+    window_start = max(0, start - 30)
+    m = pb.search(text, window_start, start)
+    if not m:
+        return None, start
+    return _qualifier_map()[(m.group(1), "before")], m.start(1)
+
+
+def qualifier_after(text: str, end: int) -> tuple[str | None, int]:
+    _, pa = _qualifier_patterns()
+    m = pa.match(text[end:end + 30])
+    if not m:
+        return None, end
+    return _qualifier_map()[(m.group(1), "after")], end + m.end(1)
+
+
+def quantities(numbers: list[Number], text: str) -> Iterator[Quantity]:
+    """Numbers, with ``A تا B`` / ``A یا B`` / ``A - B`` pairs merged into ranges.
+
+    In a range the lower bound borrows the upper bound's scale when it has none of its
+    own: ``۲۰۰ تا ۶۰۰ هزار`` is 200,000 to 600,000.
+    """
+    i = 0
+    while i < len(numbers):
+        n = numbers[i]
+        if i + 1 < len(numbers):
+            m = numbers[i + 1]
+            between = text[n.end:m.start]
+            if len(between) <= 6 and RANGE_JOIN.match(between) and between.strip():
+                low = n.value
+                if not n.scaled and m.scale > 1 and n.value * m.scale <= m.value:
+                    low = n.value * m.scale
+                if low < m.value:
+                    yield Quantity(n.start, m.end, low, m.value, (n, m))
+                    i += 2
+                    continue
+        yield Quantity(n.start, n.end, n.value, None, (n,))
+        i += 1
+
+
+def qualify(text: str, q: Quantity, end: int) -> tuple[str | None, int, int]:
+    """Qualifier of a quantity: ``range`` for ranges, else from the words around it.
+
+    Returns (qualifier, start, end) where start/end widen the span to include the qualifier words.
+    """
+    if q.max is not None:
+        _, qs = qualifier_before(text, q.start)
+        return "range", qs, end
+    qual, qs = qualifier_before(text, q.start)
+    if qual:
+        return qual, qs, end
+    qual, qe = qualifier_after(text, end)
+    if qual:
+        return qual, q.start, qe
+    return None, q.start, end

@@ -1,0 +1,152 @@
+"""The document record: a typed model with a published JSON Schema and stable ids.
+
+Every item carries ``start``/``end`` offsets into the ORIGINAL input text, the exact ``text``
+there (``raw[start:end] == text``), where it came from (``source``: ``rule:...``,
+``gazetteer:...`` or ``model:...``) and a ``score`` in [0, 1].
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from . import __version__
+
+Qualifier = Optional[Literal["more_than", "less_than", "about", "range"]]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Span(_Model):
+    start: int = Field(ge=0, description="offset of the first character in the original text")
+    end: int = Field(ge=0, description="offset after the last character in the original text")
+    text: str = Field(description="the original text between start and end")
+
+
+class Item(Span):
+    source: str = Field(description="rule:<name>, gazetteer:<lexicon> or model:<name>")
+    score: float = Field(ge=0, le=1)
+
+
+class Official(Item):
+    name: str
+    title: Optional[str] = None
+    organization: Optional[str] = None
+    honorific: Optional[str] = None
+    role_source: Optional[str] = None
+    title_span: Optional[Span] = None
+    organization_span: Optional[Span] = None
+    mentions: list[Span] = Field(default_factory=list, description="later mentions: surname, role or pronoun")
+
+
+class Province(Item):
+    name: str = Field(description="canonical Persian name")
+    code: str = Field(description="ISO 3166-2:IR code")
+    mentions: list[Span] = Field(default_factory=list)
+
+
+class City(Item):
+    name: str
+    province: Optional[str] = None
+    province_code: Optional[str] = None
+
+
+class Amount(Item):
+    value: float = Field(ge=0)
+    max: Optional[float] = None
+    currency: str = Field(description="IRT (toman), IRR (rial) or an ISO 4217 code")
+    qualifier: Qualifier = None
+
+
+class HeadCount(Item):
+    value: float = Field(ge=0)
+    max: Optional[float] = None
+    noun: str
+    unit: Literal["person", "household"] = "person"
+    qualifier: Qualifier = None
+
+
+class Percentage(Item):
+    value: float
+    max: Optional[float] = None
+
+
+class Date(Item):
+    year: Optional[int] = Field(None, description="Jalali year as stated")
+    month: Optional[int] = None
+    day: Optional[int] = None
+    anchored_year: Optional[int] = Field(None, description="Jalali year inferred from the publication date")
+    iso: Optional[str] = Field(None, description="Gregorian date when year, month and day are known")
+    mentions: list[Span] = Field(default_factory=list)
+
+
+class Quote(Item):
+    speaker: str
+
+
+class Organization(Item):
+    name: str
+
+
+class Entity(Item):
+    label: str
+
+
+class Event(Item):
+    type: Literal["workshop", "meeting", "visit", "interview", "funding", "agreement", "appointment",
+                  "ceremony", "announcement", "report", "incident"]
+    trigger: str
+    date: Optional[Date] = None
+    place: Optional[str] = None
+    participants: list[str] = Field(default_factory=list)
+
+
+class ErrorInfo(_Model):
+    code: str
+    message: str
+
+
+class Record(_Model):
+    id: str
+    version: str = __version__
+    published: Optional[str] = None
+    officials: list[Official] = Field(default_factory=list)
+    provinces: list[Province] = Field(default_factory=list)
+    cities: list[City] = Field(default_factory=list)
+    organizations: list[Organization] = Field(default_factory=list)
+    amounts: list[Amount] = Field(default_factory=list)
+    head_counts: list[HeadCount] = Field(default_factory=list)
+    percentages: list[Percentage] = Field(default_factory=list)
+    dates: list[Date] = Field(default_factory=list)
+    events: list[Event] = Field(default_factory=list)
+    quotes: list[Quote] = Field(default_factory=list)
+    entities: list[Entity] = Field(default_factory=list)
+
+    def to_json(self) -> str:
+        return json.dumps(self.model_dump(mode="json", exclude_none=False), ensure_ascii=False)
+
+
+class ErrorRecord(_Model):
+    id: str
+    version: str = __version__
+    error: ErrorInfo
+
+    def to_json(self) -> str:
+        return json.dumps(self.model_dump(mode="json"), ensure_ascii=False)
+
+
+def content_id(text: str) -> str:
+    """A stable id for a document without one: a hash of its text."""
+    return "sha256:" + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def json_schema() -> dict:
+    schema = Record.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = f"https://welfare-nlp.example/schema/record-{__version__}.json"
+    schema["title"] = "welfare_nlp document record"
+    return schema
