@@ -49,7 +49,14 @@ _STOP = {
     "می‌شود", "شود", "شده", "بوده", "کند", "کنند", "نیست", "هست", "هستند", "بودند", "کردند", "شدند",
     "جهت", "نسبت", "توسط", "درخصوص", "بین", "روی", "کنار", "پیرامون", "طبق", "براساس", "اساس", "باره",
     "اظهار", "داشت", "عنوان", "اینکه", "آنکه", "چون", "چرا", "اگر", "وقتی", "هنگامی", "زیرا", "لذا",
+    # time words that follow a name in a lead: «حمید ملانوری ظهر یکشنبه ...»
+    "صبح", "ظهر", "عصر", "شب", "بامداد", "بعدازظهر", "فردا", "هفته", "ماه", "سال", "امسال", "شنبه",
+    "یکشنبه", "دوشنبه", "سه‌شنبه", "چهارشنبه", "پنجشنبه", "پنج‌شنبه", "جمعه",
 }
+# «پیشگیری از اعتیاد», «مبارزه با مواد مخدر»: a preposition that stays inside a role phrase
+_ROLE_PREP_AFTER = {"پیشگیری", "مبارزه", "حمایت", "حفاظت", "صیانت", "مقابله", "بهره‌برداری", "دفاع", "پشتیبانی"}
+# organisation words too general to tell two roles apart
+_GENERIC_ORG = {"استان", "شهرستان", "کشور", "سازمان", "اداره", "کل", "منطقه", "اداره‌کل", "و"}
 _REPORTERS = {"خبرنگار", "عکاس", "گزارشگر", "نویسنده", "مترجم", "دبیر سرویس"}
 
 
@@ -210,6 +217,9 @@ def _role_at(tokens: list[Tok], i: int) -> Role | None:
                 break
             j += 1
             continue
+        if t.text in ("از", "با") and tokens[j - 1].text in _ROLE_PREP_AFTER:
+            j += 1
+            continue
         if t.text in lx["stop"] or t.text.isdigit() or _name_start(tokens, j):
             break
         if _verb_at(tokens, j):
@@ -275,7 +285,8 @@ def _name_at(tokens: list[Tok], i: int) -> tuple[int, int, str | None, str] | No
 def _surname_ok(tokens: list[Tok], k: int) -> bool:
     lx = _lex()
     t = tokens[k]
-    if t.text in _PUNCT or t.text in lx["func"] or t.text in PRONOUNS or not re.match(f"[{LETTER}]", t.text):
+    if t.text in _PUNCT or t.text in lx["func"] or t.text in lx["stop"] or t.text in PRONOUNS \
+            or not re.match(f"[{LETTER}]", t.text):
         return False
     if k > 0 and t.sent != tokens[k - 1].sent:
         return False
@@ -313,8 +324,18 @@ def _sentence_starts(tokens: list[Tok]) -> set[int]:
 
 
 def _skip_openers(tokens: list[Tok], i: int) -> int:
-    """Skip sentence openers such as ``در ادامه``, ``همچنین``, ``سپس``."""
-    openers = [["در", "ادامه"], ["در", "پایان"], ["همچنین"], ["سپس"], ["بعد", "از", "آن"], ["در", "این", "نشست"]]
+    """Skip sentence openers: ``در ادامه``, ``همچنین``, ``به گفته``, ``به گزارش <outlet> ،``."""
+    if i + 1 < len(tokens) and tokens[i].text == "به" and tokens[i + 1].text == "گزارش":
+        for k in range(i + 2, min(len(tokens), i + 14)):
+            if tokens[k].sent != tokens[i].sent:
+                break
+            if tokens[k].text in ("،", ","):
+                return k + 1
+            if _title_at(tokens, k) or _name_start(tokens, k):
+                return k
+        return i
+    openers = [["در", "ادامه"], ["در", "پایان"], ["همچنین"], ["سپس"], ["بعد", "از", "آن"], ["در", "این", "نشست"],
+               ["به", "گفته"]]
     for seq in openers:
         n = len(seq)
         if all(i + k < len(tokens) and tokens[i + k].text == seq[k] for k in range(n)):
@@ -351,11 +372,18 @@ def _near_verb(tokens: list[Tok], k: int) -> tuple[int, bool] | None:
 
 
 def _same_role(a: Role, b: Role) -> bool:
+    """Two role mentions of one office: similar titles and, when both name an organisation,
+    a shared distinctive organisation word (``شهرستان``, ``استان`` and place names do not count:
+    two offices of one city are different roles)."""
     ka, kb = _key(a.title), _key(b.title)
-    if not (ka.startswith(kb) or kb.startswith(ka) or ka in kb or kb in ka):
+    if not (ka.startswith(kb) or kb.startswith(ka)):
         return False
-    oa, ob = set(a.organization.split()), set(b.organization.split())
-    return not oa or not ob or bool(oa & ob)
+    places = _lex()["places"]
+    oa = {w for w in a.organization.split() if w not in _GENERIC_ORG and w not in places}
+    ob = {w for w in b.organization.split() if w not in _GENERIC_ORG and w not in places}
+    if oa and ob:
+        return bool(oa & ob)
+    return ka == kb and not oa and not ob or (len(ka) > 8 and ka == kb)
 
 
 class _Resolver:
@@ -404,6 +432,7 @@ class _Resolver:
         pending_role: Role | None = None    # an unnamed role that spoke
         last_speaker: Person | None = None
         last_speaker_sent = -10
+        mentioned: set[int] = set()         # sentences whose first mention (the subject) was seen
         i = 0
         while i < len(toks):
             j = subject_at[toks[i].sent]
@@ -411,6 +440,8 @@ class _Resolver:
             if i < j:
                 i += 1
                 continue
+            # the first person or role mentioned in a sentence is its subject
+            is_subj = toks[i].sent not in mentioned
             if sent_start and pending_role is not None and toks[i].sent - pending_role.sent > 3:
                 pending_role = None
             # ---- a name (NER, given name or honorific)
@@ -433,24 +464,28 @@ class _Resolver:
                         self._assign(person, before, "rule:officials.role_name")
                     nxt = e
                     near = _near_verb(toks, e)
-                    if near and person.role is None and pending_role is not None and i == j \
+                    speech = _speech_in_sentence(toks, e)
+                    continues = near or (speech is not None and speech[1])
+                    if continues and person.role is None and pending_role is not None and is_subj \
                             and toks[i].sent - pending_role.sent <= 3:
                         self._assign(person, pending_role, "rule:officials.discourse")
                         pending_role = None
+                mentioned.add(toks[i].sent)
                 speech = _speech_in_sentence(toks, s)
-                if speech and i == j:
+                if speech and is_subj:
                     person.spoke = True
                     last_speaker, last_speaker_sent = person, toks[s].sent
                     self._quote(person.name, speech[0])
-                    if person.role is not None:
-                        pending_role = None
+                    pending_role = None  # a named speaker closes an unnamed role's turn
                 i = max(nxt, i + 1)
                 continue
             # ---- a sentence-initial surname followed by a role or a continuing speech verb
             if sent_start and _surname_candidate(toks, j):
+                mentioned.add(toks[j].sent)
                 k = j + 1
                 role = _role_at(toks, k) if k < len(toks) else None
-                near = _near_verb(toks, k)
+                speech = _speech_in_sentence(toks, k) if k < len(toks) else None
+                near = _near_verb(toks, k) or (speech if speech is not None and speech[1] else None)
                 known = self._known_surname(j)
                 if known:
                     person, e = known
@@ -463,6 +498,7 @@ class _Resolver:
                     continue
                 if role is not None or (near and pending_role is not None):
                     person = self._person_from_tokens(j, j + 1, None, "rule:officials.surname", 0.7)
+                    self._complete_name(person, j)
                     if role is not None:
                         self._assign(person, role, "rule:officials.name_role")
                         self.roles.append(role)
@@ -482,7 +518,8 @@ class _Resolver:
             if known:
                 person, e = known
                 person.mentions.append((toks[i].start, toks[e - 1].end, "surname"))
-                if i == j:
+                mentioned.add(toks[i].sent)
+                if is_subj:
                     speech = _speech_in_sentence(toks, i)
                     if speech:
                         last_speaker, last_speaker_sent = person, toks[i].sent
@@ -490,6 +527,8 @@ class _Resolver:
                 i = e
                 continue
             # ---- a pronoun opening a sentence
+            if sent_start and toks[j].text in PRONOUNS:
+                mentioned.add(toks[j].sent)
             if sent_start and toks[j].text in PRONOUNS and last_speaker is not None:
                 last_speaker.mentions.append((toks[j].start, toks[j].end, "pronoun"))
                 speech = _speech_in_sentence(toks, j)
@@ -504,14 +543,16 @@ class _Resolver:
                 self.roles.append(role)
                 owner = next((p for p in self.people if p.role and _same_role(p.role, role)), None)
                 speech = _speech_in_sentence(toks, role.end) if role.end < len(toks) else None
-                subject = i == j and speech is not None
+                subject = is_subj and speech is not None
+                mentioned.add(toks[i].sent)
                 if owner is not None:
                     owner.mentions.append((toks[role.start].start, toks[role.end - 1].end, "role"))
                     if subject:
                         last_speaker, last_speaker_sent = owner, toks[i].sent
                         self._quote(owner.name, speech[0])
                 elif subject:
-                    cont = speech[1]
+                    after = toks[role.end].text if role.end < len(toks) else ""
+                    cont = speech[1] or after == "همچنین"
                     if cont and last_speaker is not None and last_speaker.role is None \
                             and toks[i].sent - last_speaker_sent <= 2:
                         self._assign(last_speaker, role, "rule:officials.discourse")
@@ -525,6 +566,19 @@ class _Resolver:
                 i = role.end
                 continue
             i += 1
+
+    def _complete_name(self, person: Person, upto: int) -> None:
+        """A surname-only person whose given name was written with it earlier in the text
+        (``امید قادری ...`` then ``قادری افزود``) gets the full name."""
+        lx = _lex()
+        toks = self.tokens
+        for k in range(1, upto):
+            if toks[k].text == person.name and (toks[k - 1].text in lx["first"] or toks[k - 1].text in lx["first_amb"]):
+                person.mentions.append((person.start, person.end, "surname"))
+                person.name = f"{toks[k - 1].text} {person.name}"
+                person.start, person.end = toks[k - 1].start, toks[k].end
+                person.tok_start, person.tok_end = k - 1, k + 1
+                return
 
     def _role_ending_at(self, s: int) -> Role | None:
         """A role phrase that ends right before token s (``استاندار یزد محمد میرمحمدی``)."""
