@@ -36,7 +36,7 @@ def _patterns() -> dict[str, re.Pattern]:
     return {
         "dmy": re.compile(rf"{_B}{days}\s*\.?\s*{month}{year}"),
         "my": re.compile(rf"{_B}{month}{year}"),
-        "years": re.compile(rf"{_B}(?:سال|سالهای|سال‌های|بودجه|بودجه سال)\s+(?P<years>(?:1[2-4]\d\d|\d\d)(?:\s*(?:و|تا|-|،)\s*(?:1[2-4]\d\d|\d\d))*)(?!\d)(?![/.]\d)"),
+        "years": re.compile(rf"{_B}(?:سال|سالهای|سال‌های|بودجه|بودجه سال)\s+(?P<years>(?:1[2-4]\d\d|\d\d)(?:\s*(?:و|تا|-|،)\s*(?:1[2-4]\d\d|\d\d))*)(?!\d)(?![/.]\d)(?!\s*(?:نفر|درصد|تومان|ریال|میلیون|میلیارد|هزار|سال))"),
         "ymd": re.compile(r"(?<![\d/])(1[2-4]\d\d)\s?/\s?(\d{1,2})\s?/\s?(\d{1,2})(?![\d/])"),
         "dmy_num": re.compile(r"(?<![\d/])(\d{1,2})\s?/\s?(\d{1,2})\s?/\s?(1[2-4]\d\d)(?![\d/])"),
         "day_token": re.compile(rf"\d{{1,2}}|(?:{ordinals})"),

@@ -44,12 +44,14 @@ def extract(ctx: DocContext) -> list[Found]:
     lead_end = sents[1][1] if len(sents) > 1 else len(text)
     hits = []
     for m in pattern.finditer(text):
+        if text[max(0, m.start() - 3):m.start()] == "به " or text[max(0, m.start() - 5):m.start()].endswith("به‌"):
+            continue  # «به گزارش ...», «به اعلام ...» attribute the news, they are not events
         hit = _lookup(m.group(), table)
         if hit:
             hits.append((m.start(), m.end(), hit[0], hit[1]))
     if not hits:
         return []
-    lead = [h for h in hits if h[0] < lead_end]
+    lead = [h for h in hits if h[0] < lead_end or h[3] >= 3]
     pool = lead or hits
     best = max(pool, key=lambda h: (h[3], -h[0]))
     chosen = [best]

@@ -176,6 +176,9 @@ RULES: list[Rule] = [
     (re.compile(r" +(?=\n)|(?<=\n) +"), lambda m: [("set", 0, "")]),
     # digits glued to letters and letters glued to digits
     (re.compile(rf"(?<=\d)(?={_L})|(?<={_L})(?=\d)"), lambda m: [("ins", " ")]),
+    # scale words glued to a unit: «250 هزارریال», «32 هزارنفر»
+    (re.compile(rf"(?<!{_L})(هزار|میلیون|میلیارد)(ریال|تومان|نفر|دلار|یورو|درصد)(?!{_L})"),
+     lambda m: [("keep", 1), ("ins", " "), ("keep", 2)]),
     # Persian punctuation glued to the next word
     (re.compile(rf"([،؛:؟!»)])(?={_L}|«)"), lambda m: [("keep", 1), ("ins", " ")]),
     # full stop or Latin comma between two words (never between digits)

@@ -175,8 +175,16 @@ def find_numbers(text: str) -> list[Number]:
     return out
 
 
+_SCALES = {"هزار", "میلیون", "ملیون", "میلیارد", "ملیارد", "بیلیون", "تریلیون"}
+
+
 def _is_noise(num: Number, text: str) -> bool:
     """Number words that are ordinary words in context: نه (no), ده (village) alone, سی... ."""
+    if num.words and num.scaled and all(w in _SCALES for w in num.text.split()):
+        # «چند میلیون دلاری», «صدها هزار»: a bare scale word after a vague quantifier
+        before = text[max(0, num.start - 8):num.start].split()
+        if before and before[-1] in ("چند", "صدها", "هزاران", "ده‌ها", "دهها", "میلیون‌ها", "میلیاردها"):
+            return True
     if not num.words or num.scaled:
         return False
     t = num.text

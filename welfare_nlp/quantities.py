@@ -55,12 +55,31 @@ def qualifier_after(text: str, end: int) -> tuple[str | None, int]:
     return _qualifier_map()[(m.group(1), "after")], end + m.end(1)
 
 
+_YEAR_BEFORE = re.compile(r"(?:^|\s)(?:سال|سالهای|سال‌های|بودجه)\s+$")
+_HOTLINE = re.compile(r"تماس|تلفن|شماره|خط|سامانه|اورژانس|پیامک|کد|کدخبر")
+
+
+def is_year_or_code(num: Number, text: str) -> bool:
+    """``سال 95`` is a year; ``با 123 تلفن`` / ``سامانه ۱۴۸۰`` is a hotline, ``کد 12`` a code."""
+    if num.words:
+        return False
+    if _YEAR_BEFORE.search(text, max(0, num.start - 12), num.start):
+        return True
+    if num.value < 100000 and float(num.value).is_integer():
+        before = text[max(0, num.start - 25):num.start].split()[-2:]
+        after = text[num.end:num.end + 25].split()[:1]
+        if any(_HOTLINE.fullmatch(w) or (w.startswith(("سامانه", "شماره")) and len(w) < 9) for w in before + after):
+            return True
+    return False
+
+
 def quantities(numbers: list[Number], text: str) -> Iterator[Quantity]:
     """Numbers, with ``A تا B`` / ``A یا B`` / ``A - B`` pairs merged into ranges.
 
     In a range the lower bound borrows the upper bound's scale when it has none of its
     own: ``۲۰۰ تا ۶۰۰ هزار`` is 200,000 to 600,000.
     """
+    numbers = [n for n in numbers if not is_year_or_code(n, text)]
     i = 0
     while i < len(numbers):
         n = numbers[i]
