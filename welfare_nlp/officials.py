@@ -55,6 +55,8 @@ _STOP = {
 }
 # «پیشگیری از اعتیاد», «مبارزه با مواد مخدر»: a preposition that stays inside a role phrase
 _ROLE_PREP_AFTER = {"پیشگیری", "مبارزه", "حمایت", "حفاظت", "صیانت", "مقابله", "بهره‌برداری", "دفاع", "پشتیبانی"}
+# courtesy words inside a role phrase, left out of title and organisation
+_COURTESY = {"محترم", "محترم‌", "گرامی", "ارجمند"}
 # organisation words too general to tell two roles apart
 _GENERIC_ORG = {"استان", "شهرستان", "کشور", "سازمان", "اداره", "کل", "منطقه", "اداره‌کل", "و"}
 _REPORTERS = {"خبرنگار", "عکاس", "گزارشگر", "نویسنده", "مترجم", "دبیر سرویس"}
@@ -95,17 +97,23 @@ class Person:
     spoke: bool = False
 
     @property
-    def surname_keys(self) -> set[str]:
+    def surname_keys(self) -> frozenset[str]:
+        """The full name and every tail of it (``صادق زاده``, ``زاده``) as comparison keys."""
+        cached = self.__dict__.get("_keys")
+        if cached is not None and cached[0] == self.name:
+            return cached[1]
         parts = self.name.split()
-        keys = {_key(self.name)}
-        if len(parts) >= 2:
-            for i in range(1, len(parts)):
-                keys.add(_key(" ".join(parts[i:])))
-        return {k for k in keys if len(k) >= 3}
+        keys = {_key(" ".join(parts[i:])) for i in range(len(parts))}
+        keys = frozenset(k for k in keys if len(k) >= 3)
+        self.__dict__["_keys"] = (self.name, keys)
+        return keys
+
+
+_KEY_DROP = re.compile(r"[\s‌]+")
 
 
 def _key(s: str) -> str:
-    return re.sub(r"[\s‌]+", "", s)
+    return _KEY_DROP.sub("", s)
 
 
 # ---------------------------------------------------------------- lexicons
@@ -133,24 +141,33 @@ def _lex():
     except (FileNotFoundError, OSError):
         cities = set()
     return {
-        "titles": [t.split() for t in titles],
-        "orgs": [o.split() for o in orgs],
+        "titles": _by_first(t.split() for t in titles),
+        "orgs": _by_first(o.split() for o in orgs),
         "first": first - func,
         "first_amb": first_amb,
         "func": func - first,       # rejects surname candidates
         "stop": _STOP,              # ends a role phrase
-        "honor": [h.split() for h in honor],
-        "verbs": {tuple(v.split()): cont for v, cont in verbs.items()},
+        "honor": _by_first(h.split() for h in honor),
+        "verbs": _by_first(v.split() for v in verbs),
+        "verb_cont": {tuple(v.split()): cont for v, cont in verbs.items()},
         "places": provs | cities,
         "blockers": lexicon.title_blockers(),
     }
 
 
-def _match_seq(tokens: list[Tok], i: int, seqs: list[list[str]]) -> int:
-    """Length (in tokens) of the longest sequence in ``seqs`` starting at token i, else 0."""
-    for seq in seqs:
+def _by_first(seqs) -> dict[str, list[tuple[str, ...]]]:
+    """Word sequences indexed by their first word, longest first."""
+    idx: dict[str, list[tuple[str, ...]]] = {}
+    for seq in sorted((tuple(x) for x in seqs), key=len, reverse=True):
+        idx.setdefault(seq[0], []).append(seq)
+    return idx
+
+
+def _match_seq(tokens: list[Tok], i: int, idx: dict[str, list[tuple[str, ...]]]) -> int:
+    """Length (in tokens) of the longest sequence in ``idx`` starting at token i, else 0."""
+    for seq in idx.get(tokens[i].text, ()):
         n = len(seq)
-        if i + n <= len(tokens) and all(tokens[i + k].text == seq[k] for k in range(n)):
+        if i + n <= len(tokens) and all(tokens[i + k].text == seq[k] for k in range(1, n)):
             return n
     return 0
 
@@ -204,7 +221,7 @@ def _role_at(tokens: list[Tok], i: int) -> Role | None:
     if not n:
         return None
     j = i + n
-    limit = min(len(tokens), i + 14)
+    limit = min(len(tokens), i + 12)
     org_at = None
     while j < limit:
         t = tokens[j]
@@ -224,15 +241,20 @@ def _role_at(tokens: list[Tok], i: int) -> Role | None:
             break
         if _verb_at(tokens, j):
             break
-        if org_at is None and j > i + n - 1 and (_match_seq(tokens, j, lx["orgs"]) or _is_place(tokens, j)):
+        place = _is_place(tokens, j) or (1 if t.text == "کشور" else 0)
+        if org_at is None and (place or _match_seq(tokens, j, lx["orgs"])):
             org_at = j
+        if place:
+            # a place closes the organisation: «بهزیستی استان کرمان», «سازمان بهزیستی کشور»
+            j += place
+            break
         j += 1
     end = j
     while end > i + n and tokens[end - 1].text == "و":
         end -= 1
     split = org_at if org_at is not None and org_at < end else end
-    title = " ".join(t.text for t in tokens[i:split])
-    org = " ".join(t.text for t in tokens[split:end])
+    title = " ".join(t.text for t in tokens[i:split] if t.text not in _COURTESY)
+    org = " ".join(t.text for t in tokens[split:end] if t.text not in _COURTESY)
     return Role(i, end, title, org, (tokens[i].start, tokens[split - 1].end),
                 (tokens[split].start, tokens[end - 1].end) if split < end else None, tokens[i].sent)
 
@@ -240,10 +262,10 @@ def _role_at(tokens: list[Tok], i: int) -> Role | None:
 def _verb_at(tokens: list[Tok], i: int) -> tuple[int, bool] | None:
     """(length, continues) if a speech verb starts at token i."""
     lx = _lex()
-    for seq, cont in lx["verbs"].items():
+    for seq in lx["verbs"].get(tokens[i].text, ()):
         n = len(seq)
-        if i + n <= len(tokens) and tuple(tokens[i + k].text for k in range(n)) == seq:
-            return n, cont
+        if i + n <= len(tokens) and all(tokens[i + k].text == seq[k] for k in range(1, n)):
+            return n, lx["verb_cont"][seq]
     return None
 
 
@@ -345,6 +367,8 @@ def _skip_openers(tokens: list[Tok], i: int) -> int:
 
 def _speech_in_sentence(tokens: list[Tok], i: int) -> tuple[int, bool] | None:
     """First speech verb at or after token i in the same sentence: (token index, continues)."""
+    if i >= len(tokens):
+        return None
     sent = tokens[i].sent
     for k in range(i, len(tokens)):
         if tokens[k].sent != sent:
@@ -599,15 +623,18 @@ class _Resolver:
 
     def _known_surname(self, i: int):
         toks = self.tokens
+        if not self.people or toks[i].text in _PUNCT:
+            return None
+        index: dict[str, Person] = {}
+        for p in reversed(self.people):
+            for k in p.surname_keys:
+                index[k] = p
         for n in (3, 2, 1):
             if i + n > len(toks):
                 continue
             key = _key("".join(t.text for t in toks[i:i + n]))
-            if len(key) < 3:
-                continue
-            for p in self.people:
-                if key in p.surname_keys:
-                    return p, i + n
+            if len(key) >= 3 and key in index:
+                return index[key], i + n
         return None
 
     def _assign(self, person: Person, role: Role, source: str) -> None:
