@@ -225,6 +225,9 @@ def _role_at(tokens: list[Tok], i: int) -> Role | None:
     org_at = None
     while j < limit:
         t = tokens[j]
+        if t.text in ("،", ",") and _list_comma(tokens, j, lx):
+            j += 1  # «معاون سیاسی، امنیتی و اجتماعی», «کار ،تعاون و رفاه اجتماعی»
+            continue
         if t.text in _PUNCT or t.sent != tokens[i].sent:
             break
         if t.text == "و":
@@ -257,6 +260,17 @@ def _role_at(tokens: list[Tok], i: int) -> Role | None:
     org = " ".join(t.text for t in tokens[split:end] if t.text not in _COURTESY)
     return Role(i, end, title, org, (tokens[i].start, tokens[split - 1].end),
                 (tokens[split].start, tokens[end - 1].end) if split < end else None, tokens[i].sent)
+
+
+def _list_comma(tokens: list[Tok], j: int, lx) -> bool:
+    """A comma inside a list of words closed by «و»: «سیاسی، امنیتی و اجتماعی»."""
+    if j + 3 >= len(tokens):
+        return False
+    a, conj, b = tokens[j + 1], tokens[j + 2], tokens[j + 3]
+    return (conj.text == "و" and a.text not in _PUNCT and b.text not in _PUNCT
+            and a.text not in lx["stop"] and b.text not in lx["stop"]
+            and not _title_at(tokens, j + 1) and not _name_start(tokens, j + 1)
+            and not _title_at(tokens, j + 3) and not _name_start(tokens, j + 3))
 
 
 def _verb_at(tokens: list[Tok], i: int) -> tuple[int, bool] | None:
@@ -483,7 +497,7 @@ class _Resolver:
                     self.roles.append(role)
                     nxt = role.end
                 else:
-                    before = self._role_ending_at(s)
+                    before = self._role_ending_at(i)  # i: where the mention starts, honorific included
                     if before is not None and person.role is None:
                         self._assign(person, before, "rule:officials.role_name")
                     nxt = e
@@ -614,7 +628,7 @@ class _Resolver:
             i = end - back
             if i < 0 or toks[i].sent != toks[s].sent:
                 break
-            if toks[i].text in _PUNCT:
+            if toks[i].text in _PUNCT and toks[i].text not in ("،", ","):
                 break
             r = _role_at(toks, i)
             if r is not None and r.end == end:

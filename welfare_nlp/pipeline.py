@@ -87,13 +87,18 @@ def extract(text: str, *, id: str | None = None, published: Any = None, nlp=None
 _ENTITY_KINDS = {"official": "PER", "province": "LOC", "city": "LOC", "organization": "ORG"}
 
 
-def entity_items(ctx: DocContext) -> list[tuple[str, int, int, str, float]]:
-    """(label, start, end, source, score) from the NER stage and from the rule stages."""
+def entity_items(ctx: DocContext, nested: bool = False) -> list[tuple[str, int, int, str, float]]:
+    """(label, start, end, source, score) from the NER stage and from the rule stages.
+
+    With ``nested`` every entity is kept (``کرمان`` inside ``بهزیستی استان کرمان``); without it
+    the outermost ones, as ``doc.ents`` needs."""
     out = [(e.label, e.start, e.end, e.source, e.score) for e in ctx.entities]
     for kind, label in _ENTITY_KINDS.items():
         for it in ctx.items(kind):
             out.append((label, it.start, it.end, it.source, it.score))
     out.sort(key=lambda x: (x[1], -(x[2] - x[1])))
+    if nested:
+        return list(dict.fromkeys(out))
     kept, last_end = [], -1
     for ent in out:
         if ent[1] >= last_end:
@@ -179,7 +184,7 @@ def build_record(ctx: DocContext, doc_id: str | None = None) -> Record:
                      for it in ctx.items("event")]
     rec["quotes"] = [Quote(**_base(ctx, it), speaker=it.data["speaker"]) for it in ctx.items("quote")]
     rec["entities"] = [Entity(**_span(ctx, s, e), label=label, source=src, score=round(float(sc), 4))
-                       for label, s, e, src, sc in entity_items(ctx)]
+                       for label, s, e, src, sc in entity_items(ctx, nested=True)]
     return Record(**rec)
 
 

@@ -87,6 +87,7 @@ def extract(ctx: DocContext) -> list[Found]:
         if p.get("ambiguous") and not _PLACE_CUE.search(before):
             continue
         out.append(_province_item(p, m.start(), m.end(), "gazetteer:provinces", 0.9 if p.get("ambiguous") else 0.98))
+    out.sort(key=lambda f: f.start)
     return out
 
 

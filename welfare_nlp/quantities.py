@@ -56,6 +56,7 @@ def qualifier_after(text: str, end: int) -> tuple[str | None, int]:
 
 
 _YEAR_BEFORE = re.compile(r"(?:^|\s)(?:سال|سالهای|سال‌های|بودجه)\s+$")
+_UNIT = re.compile(r"(?:درصد|%|نفر|تومان|ریال|دلار|یورو|هزار|میلیون|میلیارد)")
 _HOTLINE = re.compile(r"تماس|تلفن|شماره|خط|سامانه|اورژانس|پیامک|کد|کدخبر")
 
 
@@ -68,6 +69,8 @@ def is_year_or_code(num: Number, text: str) -> bool:
     if num.value < 100000 and float(num.value).is_integer():
         before = text[max(0, num.start - 25):num.start].split()[-2:]
         after = text[num.end:num.end + 25].split()[:1]
+        if after and _UNIT.match(after[0]):
+            return False  # «اورژانس اجتماعی ۱۸ درصد» is a percentage, not a hotline
         if any(_HOTLINE.fullmatch(w) or (w.startswith(("سامانه", "شماره")) and len(w) < 9) for w in before + after):
             return True
     return False

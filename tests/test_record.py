@@ -1,0 +1,61 @@
+import json
+
+import jsonschema
+import pytest
+
+from welfare_nlp.record import ErrorInfo, ErrorRecord, Record, content_id, json_schema
+
+TEXT = ("کارگاه آموزشی اشتغال 13 و 14 شهریور ماه در کرمان برگزار شد.\n"
+        "عباس صادق زاده مدیر کل بهزیستی استان کرمان گفت: بیش از ۳۶۰ میلیارد تومان به ۲۵۰۰ نفر پرداخت شد و 60درصد آنها زنان بودند.")
+
+
+def test_record_validates_against_published_schema(extract):
+    rec = extract(TEXT, id="doc-1", published="2019-09-05")
+    data = json.loads(rec.to_json())
+    jsonschema.validate(data, json_schema())
+    assert data["id"] == "doc-1" and data["published"] == "2019-09-05"
+    for field in ("officials", "provinces", "cities", "organizations", "amounts", "head_counts", "percentages",
+                  "dates", "events", "quotes", "entities"):
+        assert isinstance(data[field], list)
+
+
+def test_error_record_shape():
+    err = ErrorRecord(id="x", error=ErrorInfo(code="E001", message="empty"))
+    assert json.loads(err.to_json())["error"] == {"code": "E001", "message": "empty"}
+
+
+def test_stable_ids(extract):
+    a = extract(TEXT)
+    b = extract(TEXT)
+    assert a.id == b.id == content_id(TEXT)
+    assert extract(TEXT + " ").id != a.id
+
+
+def test_records_are_deterministic(extract):
+    assert extract(TEXT, id="a").to_json() == extract(TEXT, id="a").to_json()
+
+
+def test_every_item_has_provenance(extract):
+    rec = extract(TEXT).model_dump()
+    for field in ("officials", "provinces", "amounts", "head_counts", "percentages", "dates", "events", "entities"):
+        assert rec[field], field
+        for item in rec[field]:
+            assert item["source"].split(":")[0] in ("rule", "gazetteer", "model")
+            assert 0 <= item["score"] <= 1
+
+
+def test_schema_rejects_unknown_fields():
+    with pytest.raises(Exception):
+        Record(id="x", unexpected=1)
+
+
+def test_bad_input_gets_coded_errors(extract):
+    from welfare_nlp.errors import BadPublished, EmptyDocument, NotText
+
+    with pytest.raises(EmptyDocument) as e:
+        extract("   \n", id="blank")
+    assert e.value.code == "E001" and "blank" in str(e.value)
+    with pytest.raises(NotText):
+        extract(b"bytes", id="b")
+    with pytest.raises(BadPublished):
+        extract("متن", id="d", published="yesterday")
