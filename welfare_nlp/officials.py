@@ -221,7 +221,7 @@ def _role_at(tokens: list[Tok], i: int) -> Role | None:
     if not n:
         return None
     j = i + n
-    limit = min(len(tokens), i + 12)
+    limit = min(len(tokens), i + 15)
     org_at = None
     while j < limit:
         t = tokens[j]
@@ -233,7 +233,7 @@ def _role_at(tokens: list[Tok], i: int) -> Role | None:
         if t.text == "و":
             nxt = tokens[j + 1] if j + 1 < len(tokens) else None
             if nxt is None or nxt.text in _PUNCT or _title_at(tokens, j + 1) or _name_start(tokens, j + 1) \
-                    or nxt.text in lx["stop"] or j - i >= 9:
+                    or nxt.text in lx["stop"] or j - i >= 12:
                 break
             j += 1
             continue
@@ -256,10 +256,15 @@ def _role_at(tokens: list[Tok], i: int) -> Role | None:
     while end > i + n and tokens[end - 1].text == "و":
         end -= 1
     split = org_at if org_at is not None and org_at < end else end
-    title = " ".join(t.text for t in tokens[i:split] if t.text not in _COURTESY)
-    org = " ".join(t.text for t in tokens[split:end] if t.text not in _COURTESY)
+    title = _join(t.text for t in tokens[i:split] if t.text not in _COURTESY)
+    org = _join(t.text for t in tokens[split:end] if t.text not in _COURTESY)
     return Role(i, end, title, org, (tokens[i].start, tokens[split - 1].end),
                 (tokens[split].start, tokens[end - 1].end) if split < end else None, tokens[i].sent)
+
+
+def _join(words) -> str:
+    """Words back into text: no space before a comma (``تعاون، کار``)."""
+    return re.sub(r"\s+([،,])", r"\1", " ".join(words))
 
 
 def _list_comma(tokens: list[Tok], j: int, lx) -> bool:
