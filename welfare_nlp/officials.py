@@ -165,6 +165,8 @@ def _by_first(seqs) -> dict[str, list[tuple[str, ...]]]:
 
 def _match_seq(tokens: list[Tok], i: int, idx: dict[str, list[tuple[str, ...]]]) -> int:
     """Length (in tokens) of the longest sequence in ``idx`` starting at token i, else 0."""
+    if i >= len(tokens):
+        return 0
     for seq in idx.get(tokens[i].text, ()):
         n = len(seq)
         if i + n <= len(tokens) and all(tokens[i + k].text == seq[k] for k in range(1, n)):
@@ -208,6 +210,8 @@ def _is_place(tokens: list[Tok], i: int) -> int:
 
 
 def _name_start(tokens: list[Tok], i: int) -> bool:
+    if i >= len(tokens):
+        return False
     lx = _lex()
     t = tokens[i].text
     if _match_seq(tokens, i, lx["honor"]):
@@ -280,6 +284,8 @@ def _list_comma(tokens: list[Tok], j: int, lx) -> bool:
 
 def _verb_at(tokens: list[Tok], i: int) -> tuple[int, bool] | None:
     """(length, continues) if a speech verb starts at token i."""
+    if i >= len(tokens):
+        return None
     lx = _lex()
     for seq in lx["verbs"].get(tokens[i].text, ()):
         n = len(seq)
@@ -324,6 +330,8 @@ def _name_at(tokens: list[Tok], i: int) -> tuple[int, int, str | None, str] | No
 
 
 def _surname_ok(tokens: list[Tok], k: int) -> bool:
+    if k >= len(tokens):
+        return False
     lx = _lex()
     t = tokens[k]
     if t.text in _PUNCT or t.text in lx["func"] or t.text in lx["stop"] or t.text in PRONOUNS \
@@ -345,6 +353,8 @@ def _clean_name(tokens: list[Tok], s: int, e: int) -> str:
 
 def _surname_candidate(tokens: list[Tok], i: int) -> bool:
     """A lone token that can be a surname: not a function word, title, org, place or given name."""
+    if i >= len(tokens):
+        return False
     lx = _lex()
     t = tokens[i].text
     if t in _PUNCT or t in lx["func"] or t in PRONOUNS or t in lx["first"] or len(t) < 3:
