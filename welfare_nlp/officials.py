@@ -447,6 +447,8 @@ class _Resolver:
         self.roles: list[Role] = []
         self.quotes: list[dict] = []
         self.ner_people = [e for e in ctx.entities if e.label == "PER"]
+        self.last_speaker: Person | None = None
+        self.last_speaker_sent = -10
 
     # -- names
     def _person_from_tokens(self, s, e, honor, source, score) -> Person:
@@ -483,8 +485,6 @@ class _Resolver:
         # the token where each sentence's subject starts (after openers such as در ادامه)
         subject_at = {toks[k].sent: _skip_openers(toks, k) for k in starts}
         pending_role: Role | None = None    # an unnamed role that spoke
-        last_speaker: Person | None = None
-        last_speaker_sent = -10
         mentioned: set[int] = set()         # sentences whose first mention (the subject) was seen
         i = 0
         while i < len(toks):
@@ -526,9 +526,7 @@ class _Resolver:
                 mentioned.add(toks[i].sent)
                 speech = _speech_in_sentence(toks, s)
                 if speech and is_subj:
-                    person.spoke = True
-                    last_speaker, last_speaker_sent = person, toks[s].sent
-                    self._quote(person.name, speech[0])
+                    self._speaks(person, speech)
                     pending_role = None  # a named speaker closes an unnamed role's turn
                 i = max(nxt, i + 1)
                 continue
@@ -545,8 +543,7 @@ class _Resolver:
                     person.mentions.append((toks[j].start, toks[e - 1].end, "surname"))
                     speech = _speech_in_sentence(toks, j)
                     if speech:
-                        last_speaker, last_speaker_sent = person, toks[j].sent
-                        self._quote(person.name, speech[0])
+                        self._speaks(person, speech)
                     i = e
                     continue
                 if role is not None or (near and pending_role is not None):
@@ -562,9 +559,7 @@ class _Resolver:
                         i = j + 1
                     speech = _speech_in_sentence(toks, j)
                     if speech:
-                        person.spoke = True
-                        last_speaker, last_speaker_sent = person, toks[j].sent
-                        self._quote(person.name, speech[0])
+                        self._speaks(person, speech)
                     continue
             # ---- later surname mentions anywhere
             known = self._known_surname(i)
@@ -572,24 +567,21 @@ class _Resolver:
                 person, e = known
                 person.mentions.append((toks[i].start, toks[e - 1].end, "surname"))
                 mentioned.add(toks[i].sent)
-                if is_subj:
-                    speech = _speech_in_sentence(toks, i)
-                    if speech:
-                        last_speaker, last_speaker_sent = person, toks[i].sent
-                        self._quote(person.name, speech[0])
+                speech = _speech_in_sentence(toks, i) if is_subj else None
+                if speech:
+                    self._speaks(person, speech)
                 i = e
                 continue
             # ---- a pronoun opening a sentence
             if sent_start and toks[j].text in PRONOUNS:
                 mentioned.add(toks[j].sent)
-            if sent_start and toks[j].text in PRONOUNS and last_speaker is not None:
-                last_speaker.mentions.append((toks[j].start, toks[j].end, "pronoun"))
-                speech = _speech_in_sentence(toks, j)
-                if speech:
-                    last_speaker_sent = toks[j].sent
-                    self._quote(last_speaker.name, speech[0])
-                i = j + 1
-                continue
+                if self.last_speaker is not None:
+                    self.last_speaker.mentions.append((toks[j].start, toks[j].end, "pronoun"))
+                    speech = _speech_in_sentence(toks, j)
+                    if speech:
+                        self._speaks(self.last_speaker, speech)
+                    i = j + 1
+                    continue
             # ---- a role without a name next to it
             role = _role_at(toks, i)
             if role:
@@ -601,24 +593,29 @@ class _Resolver:
                 if owner is not None:
                     owner.mentions.append((toks[role.start].start, toks[role.end - 1].end, "role"))
                     if subject:
-                        last_speaker, last_speaker_sent = owner, toks[i].sent
-                        self._quote(owner.name, speech[0])
+                        self._speaks(owner, speech)
                 elif subject:
                     after = toks[role.end].text if role.end < len(toks) else ""
                     cont = speech[1] or after == "همچنین"
-                    if cont and last_speaker is not None and last_speaker.role is None \
-                            and toks[i].sent - last_speaker_sent <= 2:
-                        self._assign(last_speaker, role, "rule:officials.discourse")
-                        last_speaker.mentions.append((toks[role.start].start, toks[role.end - 1].end, "role"))
-                        last_speaker_sent = toks[i].sent
-                        self._quote(last_speaker.name, speech[0])
+                    speaker = self.last_speaker
+                    if cont and speaker is not None and speaker.role is None \
+                            and toks[i].sent - self.last_speaker_sent <= 2:
+                        self._assign(speaker, role, "rule:officials.discourse")
+                        speaker.mentions.append((toks[role.start].start, toks[role.end - 1].end, "role"))
+                        self._speaks(speaker, speech)
                     else:
                         pending_role = role
-                        last_speaker = None
+                        self.last_speaker = None
                         self._quote(role.title + (" " + role.organization if role.organization else ""), speech[0])
                 i = role.end
                 continue
             i += 1
+
+    def _speaks(self, person: Person, speech: tuple[int, bool]) -> None:
+        """``person`` is the subject of the speech verb at ``speech[0]``: remember them, take the quote."""
+        person.spoke = True
+        self.last_speaker, self.last_speaker_sent = person, self.tokens[speech[0]].sent
+        self._quote(person.name, speech[0])
 
     def _complete_name(self, person: Person, upto: int) -> None:
         """A surname-only person whose given name was written with it earlier in the text
