@@ -60,6 +60,33 @@ def _schema(args) -> int:
     return 0
 
 
+def _evaluate_ner(args) -> int:
+    from .ner import get_model
+    from .ner_eval import evaluate, format_report
+
+    labels = set(args.labels.split(",")) if args.labels else None
+    rep = evaluate(args.file, get_model(args.model), labels)
+    print(json.dumps(rep, ensure_ascii=False) if args.json else format_report(rep))
+    return 0
+
+
+def _train_ner(args) -> int:
+    from pathlib import Path
+
+    from .ner_train import finish, train, train_vectors
+
+    data, work, out = Path(args.data), Path(args.work), Path(args.out)
+    vectors = None
+    if not args.no_vectors:
+        vectors = work / "vectors"
+        if not (vectors / "config.cfg").exists() and not (vectors / "vocab").exists():
+            vectors = train_vectors(data, work, dim=args.vectors_dim, bucket=args.vectors_bucket)
+    best = train(data, work / "runs" / args.variant, work, variant=args.variant, vectors=vectors,
+                 max_steps=args.max_steps, width=args.width, seed=args.seed)
+    finish(best, out, data, argv=sys.argv)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     from . import __version__
 
@@ -72,6 +99,24 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--max-chars", type=int, default=2_000_000, help="longest document accepted (characters)")
     ex.add_argument("-q", "--quiet", action="store_true", help="no summary line")
     ex.set_defaults(func=_extract)
+    ev = sub.add_parser("evaluate-ner", help="entity-level P/R/F1 per label of the NER model on a CoNLL file")
+    ev.add_argument("file", metavar="FILE.conll")
+    ev.add_argument("--model", default=None, help="model directory (default: the shipped models/ner)")
+    ev.add_argument("--labels", default=None, help="comma-separated labels to evaluate (default: the file's)")
+    ev.add_argument("--json", action="store_true")
+    ev.set_defaults(func=_evaluate_ner)
+    tr = sub.add_parser("train-ner", help="train the NER model (floret vectors + spaCy NER) and write it with its card")
+    tr.add_argument("--data", default="../shared/data", help="folder with ner/ and news/")
+    tr.add_argument("--out", default="models/ner")
+    tr.add_argument("--work", default="build/ner", help="scratch folder (corpora, vectors, training runs)")
+    tr.add_argument("--variant", default="combined", choices=["peyma", "combined"])
+    tr.add_argument("--max-steps", type=int, default=12000)
+    tr.add_argument("--width", type=int, default=128)
+    tr.add_argument("--vectors-dim", type=int, default=100)
+    tr.add_argument("--vectors-bucket", type=int, default=50000)
+    tr.add_argument("--no-vectors", action="store_true")
+    tr.add_argument("--seed", type=int, default=0)
+    tr.set_defaults(func=_train_ner)
     sc = sub.add_parser("schema", help="print the JSON Schema of a record")
     sc.set_defaults(func=_schema)
     return ap

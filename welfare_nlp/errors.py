@@ -57,3 +57,14 @@ class InputNotFound(WelfareNLPError):
 class ExtractionFailed(WelfareNLPError):
     code = "E010"
     template = "extraction failed: {detail}; please report it with the document"
+
+
+class ModelNotFound(WelfareNLPError):
+    code = "E008"
+    template = ("no NER model at {detail}: expected a spaCy model directory (config.cfg, meta.json) or a Hugging Face "
+                "token-classification directory (config.json, *.safetensors); pass load(ner=None) to run without one")
+
+
+class UnsafeModel(WelfareNLPError):
+    code = "E009"
+    template = "{detail}: only spaCy's own format and safetensors weights are loaded, never pickle files"

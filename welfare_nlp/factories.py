@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from . import amounts, boilerplate, dates, events, head_counts, officials, percentages, provinces
+from . import amounts, boilerplate, dates, events, head_counts, ner, officials, percentages, provinces
 from .context import DocContext, Found
 
 
@@ -25,6 +25,7 @@ def _adding(fn: Callable[[DocContext], list[Found]]) -> Callable[[DocContext], D
 # name -> stage; the order is the order they run in
 STAGES: dict[str, Callable[[DocContext], DocContext]] = {
     "boilerplate": boilerplate.apply,
+    "ner": ner.make_stage(None),        # the shipped model; load(ner=...) picks another or none
     "provinces": _adding(provinces.extract),
     "cities": _adding(provinces.extract_cities),
     "amounts": _adding(amounts.extract),
@@ -50,11 +51,11 @@ def run_stages(ctx: DocContext, names: list[str] | None = None) -> DocContext:
 
 
 class StageComponent:
-    """A spaCy pipeline component that runs one welfare_nlp stage."""
+    """A spaCy pipeline component that runs one welfare_nlp stage (a name in ``STAGES`` or a function)."""
 
-    def __init__(self, name: str, stage: str):
+    def __init__(self, name: str, stage: str | Callable[[DocContext], DocContext]):
         self.name = name
-        self.stage = stage
+        self.stage = STAGES[stage] if isinstance(stage, str) else stage
 
     def __call__(self, doc):
         from spacy.tokens import SpanGroup
@@ -65,7 +66,7 @@ class StageComponent:
 
             raise ExtractionFailed("the Doc was not made by the welfare_nlp tokenizer; use welfare_nlp.load()")
         before = {k: len(v) for k, v in ctx.found.items()}
-        STAGES[self.stage](ctx)
+        self.stage(ctx)
         for kind, items in ctx.found.items():
             new = items[before.get(kind, 0):]
             if not new:
@@ -92,9 +93,15 @@ def register_spacy() -> None:
 
     Doc.set_extension("record", getter=record_from_doc)
     for stage in STAGES:
-        factory = f"welfare_{stage}"
+        if stage == "ner":
+            continue
 
         def make(nlp, name, _stage=stage):
             return StageComponent(name, _stage)
 
-        Language.factory(factory, func=make)
+        Language.factory(f"welfare_{stage}", func=make)
+
+    def make_ner(nlp, name, model: str | None):
+        return StageComponent(name, ner.make_stage(model))
+
+    Language.factory("welfare_ner", default_config={"model": None}, func=make_ner)

@@ -446,7 +446,7 @@ class _Resolver:
         self.people: list[Person] = []
         self.roles: list[Role] = []
         self.quotes: list[dict] = []
-        self.ner_people = [e for e in ctx.entities if e.label == "PER"]
+        self.ner_people = {e.start: e for e in ctx.entities if e.label == "PER"}
         self.last_speaker: Person | None = None
         self.last_speaker_sent = -10
 
@@ -469,15 +469,14 @@ class _Resolver:
         return p
 
     def _ner_name_at(self, i: int):
-        t = self.tokens[i]
-        for ent in self.ner_people:
-            if ent.start == t.start:
-                k = i
-                while k < len(self.tokens) and self.tokens[k].end <= ent.end:
-                    k += 1
-                if k > i:
-                    return i, k, None, ent.source, ent.score
-        return None
+        """A PER span of the NER model that starts at token i: (start, end, honorific, source, score)."""
+        ent = self.ner_people.get(self.tokens[i].start)
+        if ent is None or self.tokens[i].text in PRONOUNS or _title_at(self.tokens, i):
+            return None
+        k = i
+        while k < len(self.tokens) and self.tokens[k].end <= ent.end:
+            k += 1
+        return (i, k, None, ent.source, ent.score) if k > i else None
 
     def run(self) -> None:
         toks = self.tokens

@@ -15,21 +15,38 @@ _LOCK = threading.Lock()
 _DEFAULT = None
 
 
-def load(*, stages: list[str] | None = None):
+def load(*, ner: str | None = "default", stages: list[str] | None = None):
     """A spaCy ``Language`` (Persian) whose tokenizer normalises and whose components are the
-    welfare_nlp stages, in order: ``welfare_boilerplate``, ``welfare_provinces``, ...
+    welfare_nlp stages, in order: ``welfare_boilerplate``, ``welfare_ner``, ``welfare_provinces``, ...
+
+    ``ner``: ``"default"`` for the model shipped in ``models/ner`` (skipped with a warning if it is
+    missing), a path to another spaCy NER model or to a Hugging Face token-classification model
+    directory (safetensors), or ``None`` for rules and gazetteers only.
 
     ``doc.spans`` holds the items per kind, ``doc.ents`` the people, organisations and places,
     ``doc._.record`` the record with offsets into the original text.
     """
     import spacy
 
+    from . import ner as _ner
     from .tokenizer import NormalizingTokenizer
 
     register_spacy()
     nlp = spacy.blank("fa")
     nlp.tokenizer = NormalizingTokenizer(nlp.tokenizer)
     for stage in stages or list(STAGES):
+        if stage == "ner":
+            if ner is None:
+                continue
+            if ner == "default" and not _ner.available():
+                import warnings
+
+                warnings.warn(f"no NER model at {_ner.model_path()}: running with rules and gazetteers only")
+                continue
+            _ner.get_model(None if ner == "default" else str(ner))  # load now: errors surface at load()
+            nlp.add_pipe("welfare_ner", name="welfare_ner",
+                         config={"model": None if ner == "default" else str(ner)})
+            continue
         nlp.add_pipe(f"welfare_{stage}", name=f"welfare_{stage}")
     nlp.add_pipe("welfare_entities_setter", name="welfare_entities") if _entities_registered() else None
     return nlp

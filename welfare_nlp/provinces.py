@@ -81,14 +81,25 @@ def extract(ctx: DocContext) -> list[Found]:
         p = _lookup(m.group())
         if p is None:
             continue
-        before = text[max(0, m.start() - 25):m.start()]
-        if _NOT_PLACE.search(before) and p.get("ambiguous"):
-            continue
-        if p.get("ambiguous") and not _PLACE_CUE.search(before):
-            continue
-        out.append(_province_item(p, m.start(), m.end(), "gazetteer:provinces", 0.9 if p.get("ambiguous") else 0.98))
+        source, score = "gazetteer:provinces", 0.98
+        if p.get("ambiguous"):
+            # the NER model, when present, decides: LOC is a place, ORG (خبرگزاری فارس) is not
+            model = _model_label(ctx, m.start(), m.end())
+            before = text[max(0, m.start() - 25):m.start()]
+            if model == "ORG" or (model != "LOC" and (_NOT_PLACE.search(before) or not _PLACE_CUE.search(before))):
+                continue
+            source, score = ("model:ner+gazetteer:provinces", 0.93) if model == "LOC" else (source, 0.9)
+        out.append(_province_item(p, m.start(), m.end(), source, score))
     out.sort(key=lambda f: f.start)
     return out
+
+
+def _model_label(ctx: DocContext, start: int, end: int) -> str | None:
+    """The label of a model entity that covers [start, end), if any."""
+    for e in ctx.entities:
+        if e.source.startswith("model:") and e.start <= start and end <= e.end:
+            return e.label
+    return None
 
 
 def extract_cities(ctx: DocContext) -> list[Found]:

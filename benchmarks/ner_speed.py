@@ -1,0 +1,50 @@
+"""NER throughput (spaCy tokenizer + NER, one core) on real news text.
+
+    python benchmarks/ner_speed.py [--model models/ner] [--docs 300] [--json]
+
+The target (issue: >= 15,000 tokens/s on one core) is checked here, never in tests.
+"""
+from __future__ import annotations
+
+import argparse
+import gzip
+import itertools
+import json
+import os
+import time
+from pathlib import Path
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+ROOT = Path(__file__).resolve().parent.parent
+NEWS = ROOT.parent / "shared" / "data" / "news" / "iranian_news_2020.jsonl.gz"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--model", default=str(ROOT / "models" / "ner"))
+    ap.add_argument("--file", default=str(NEWS))
+    ap.add_argument("--docs", type=int, default=300)
+    ap.add_argument("--json", action="store_true")
+    args = ap.parse_args()
+    import spacy
+
+    from welfare_nlp.normalize import normalize_text
+
+    with gzip.open(args.file, "rt", encoding="utf-8") as fh:
+        texts = [normalize_text(json.loads(l)["text"]) for l in itertools.islice(fh, args.docs)]
+    nlp = spacy.load(args.model)
+    list(nlp.pipe(texts[:5]))  # warm up
+    t0 = time.perf_counter()
+    tokens = ents = 0
+    for doc in nlp.pipe(texts, batch_size=64):
+        tokens += len(doc)
+        ents += len(doc.ents)
+    dt = time.perf_counter() - t0
+    res = {"model": Path(args.model).name, "documents": len(texts), "tokens": tokens, "entities": ents,
+           "seconds": round(dt, 2), "tokens_per_s": round(tokens / dt)}
+    print(json.dumps(res) if args.json else f"{res['tokens_per_s']} tokens/s ({tokens} tokens, {dt:.1f} s, {ents} entities)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,239 @@
+"""Training the shipped NER model: ``welfare-nlp train-ner --data ../shared/data --out models/ner``.
+
+Steps (each can be run alone, all are deterministic given the seed):
+
+1. ``vectors``: floret vectors (hashed subword vectors, small enough to ship) trained on the raw news in
+   ``data/news/`` and the NER training text, tokenised exactly as the pipeline tokenises.
+2. ``prepare``: the corpora as spaCy ``DocBin`` files. The label set is PEYMA's (PER, ORG, LOC, DAT, TIM,
+   MON, PCT). ``--variant peyma`` uses PEYMA train + its 600K part; ``--variant combined`` adds ARMAN and
+   ParsNER news with their PER/ORG/LOC kept, their other labels (FAC, PRO, EVENT, MISC) marked missing, and
+   tokens that could be money, dates, times or percentages (digits, month names, currency words) marked
+   missing too, since those corpora do not annotate them.
+3. ``train``: ``spacy train`` with ``welfare_nlp/ner_config.cfg``.
+"""
+from __future__ import annotations
+
+import gzip
+import json
+import random
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from .conll import MISSING, read_conll, to_docs
+
+LABELS = ["PER", "ORG", "LOC", "DAT", "TIM", "MON", "PCT"]
+PEYMA = {}  # PEYMA's labels are ours
+OTHER = {"FAC": MISSING, "PRO": MISSING, "EVENT": MISSING, "MISC": MISSING}
+_MAYBE_QUANTITY = re.compile(
+    r"\d|^(?:درصد|تومان|ریال|دلار|یورو|هزار|میلیون|میلیارد|ساعت|صبح|عصر|ظهر|شب|امروز|دیروز|فردا|"
+    r"فروردین|اردیبهشت|خرداد|تیر|تیرماه|مرداد|شهریور|مهر|مهرماه|آبان|آذر|دی|دیماه|بهمن|اسفند|سال|ماه|"
+    r"ژانویه|فوریه|مارس|آوریل|مه|ژوئن|ژوئیه|اوت|سپتامبر|اکتبر|نوامبر|دسامبر|شنبه|یکشنبه|دوشنبه|سه‌شنبه|"
+    r"چهارشنبه|پنجشنبه|پنج‌شنبه|جمعه)$")
+
+CORPORA = {
+    # name: (train file under data/ner, label mapping, mark possible quantities as missing)
+    "peyma": ("peyma/train.conll", PEYMA, False),
+    "peyma_600k": ("peyma_600k/train.conll", PEYMA, False),
+    "arman": ("arman/train.conll", OTHER, True),
+    "parsner_news": ("parsner_news/train.conll", OTHER, True),
+}
+VARIANTS = {
+    "peyma": ["peyma", "peyma_600k"],
+    "combined": ["peyma", "peyma_600k", "arman", "parsner_news"],
+}
+DEV = {"peyma": ("peyma/dev.conll", PEYMA), "arman": ("arman/dev.conll", OTHER)}
+CONFIG = Path(__file__).with_name("ner_config.cfg")
+
+
+def _log(msg: str) -> None:
+    print(f"[train-ner {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+def vectors_text(data: Path, out_txt: Path) -> int:
+    """One line per news document or NER sentence, tokens separated by spaces."""
+    import spacy
+
+    from .normalize import normalize_text
+
+    tok = spacy.blank("fa").tokenizer
+    n = 0
+    with open(out_txt, "w", encoding="utf-8") as out:
+        for f in sorted((data / "news").glob("*.jsonl.gz")):
+            with gzip.open(f, "rt", encoding="utf-8") as fh:
+                for line in fh:
+                    text = normalize_text(json.loads(line).get("text") or "")
+                    for para in text.split("\n"):
+                        words = [t.text for t in tok(para) if not t.is_space]
+                        if words:
+                            out.write(" ".join(words) + "\n")
+                            n += 1
+        for name, (rel, _, _) in CORPORA.items():
+            from .conll import norm_token
+
+            for sent in read_conll(data / "ner" / rel):
+                out.write(" ".join(norm_token(t) for t in sent.tokens) + "\n")
+                n += 1
+    return n
+
+
+def train_vectors(data: Path, work: Path, dim: int = 100, bucket: int = 50000, epochs: int = 5,
+                  threads: int = 2) -> Path:
+    """floret vectors -> a spaCy vectors directory (``work/vectors``)."""
+    import floret
+
+    work.mkdir(parents=True, exist_ok=True)
+    txt = work / "vectors_text.txt"
+    if not txt.exists():
+        _log(f"writing the vectors corpus to {txt}")
+        vectors_text(data, txt)
+    _log(f"training floret vectors: dim={dim} bucket={bucket} epochs={epochs}")
+    model = floret.train_unsupervised(str(txt), model="cbow", mode="floret", hashCount=2, bucket=bucket,
+                                      minn=3, maxn=5, minCount=3, dim=dim, epoch=epochs, thread=threads)
+    floret_txt = work / "vectors.floret"
+    model.save_floret_vectors(str(floret_txt))
+    out = work / "vectors"
+    if out.exists():
+        shutil.rmtree(out)
+    subprocess.run([sys.executable, "-m", "spacy", "init", "vectors", "fa", str(floret_txt), str(out),
+                    "--mode", "floret"], check=True)
+    return out
+
+
+def prepare(data: Path, work: Path, variant: str = "combined", seed: int = 0) -> dict[str, Path]:
+    import spacy
+    from spacy.tokens import DocBin
+
+    nlp = spacy.blank("fa")
+    work.mkdir(parents=True, exist_ok=True)
+    docs, seen = [], set()
+    for name in VARIANTS[variant]:
+        rel, mapping, mask = CORPORA[name]
+        missing_if = (lambda w: bool(_MAYBE_QUANTITY.search(w))) if mask else None
+        part = [d for d in to_docs(read_conll(data / "ner" / rel), nlp.vocab, mapping, missing_if)
+                if d.text not in seen and not seen.add(d.text)]  # the 600K part repeats some sentences
+        _log(f"{name}: {len(part)} sentences")
+        docs.extend(part)
+    random.Random(seed).shuffle(docs)
+    paths = {"train": work / f"train_{variant}.spacy"}
+    DocBin(docs=docs).to_disk(paths["train"])
+    for name, (rel, mapping) in DEV.items():
+        paths[f"dev_{name}"] = work / f"dev_{name}.spacy"
+        DocBin(docs=list(to_docs(read_conll(data / "ner" / rel), nlp.vocab, mapping))).to_disk(paths[f"dev_{name}"])
+    return paths
+
+
+def train(data: Path, out: Path, work: Path, variant: str = "combined", vectors: Path | None = None,
+          max_steps: int = 20000, eval_frequency: int = 1000, width: int = 128, seed: int = 0) -> Path:
+    from spacy.cli.train import train as spacy_train
+
+    paths = prepare(data, work, variant, seed)
+    overrides = {
+        "paths.train": str(paths["train"]),
+        "paths.dev": str(paths["dev_peyma"]),
+        "paths.vectors": str(vectors) if vectors else None,
+        "training.max_steps": max_steps,
+        "training.eval_frequency": eval_frequency,
+        "training.seed": seed,
+        "components.tok2vec.model.encode.width": width,
+        "components.tok2vec.model.embed.width": width,
+        "components.tok2vec.model.embed.include_static_vectors": bool(vectors),
+    }
+    overrides = {k: v for k, v in overrides.items() if v is not None}
+    _log(f"training ({variant}) -> {out}")
+    spacy_train(CONFIG, out, overrides=overrides)
+    return out / "model-best"
+
+
+def _dir_mb(path: Path) -> float:
+    return round(sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 1e6, 1)
+
+
+def finish(best: Path, out: Path, data: Path, argv: list[str] | None = None, notes: str = "") -> dict:
+    """Copy the trained model to ``out``, measure it and write its model card (``MODEL_CARD.md``)."""
+    import subprocess as sp
+
+    from .ner import SpacyNER
+    from .ner_eval import evaluate
+
+    if out.exists():
+        shutil.rmtree(out)
+    shutil.copytree(best, out)
+    for junk in out.rglob("*.pyc"):
+        junk.unlink()
+    model = SpacyNER(out)
+    peyma = evaluate(str(data / "ner" / "peyma" / "dev.conll"), model)
+    arman = evaluate(str(data / "ner" / "arman" / "dev.conll"), model, {"PER", "ORG", "LOC"})
+    load = sp.run([sys.executable, "-c", "import time; t=time.perf_counter(); import spacy; "
+                   f"spacy.load({str(out)!r}); print(time.perf_counter()-t)"], capture_output=True, text=True, check=True)
+    bench = Path(__file__).resolve().parent.parent / "benchmarks" / "ner_speed.py"
+    speed = {}
+    if bench.exists():
+        res = sp.run([sys.executable, str(bench), "--model", str(out), "--json"], capture_output=True, text=True)
+        if res.returncode == 0:
+            speed = json.loads(res.stdout.strip().splitlines()[-1])
+    card = {
+        "peyma_dev": peyma, "arman_dev_per_org_loc": arman, "load_s": round(float(load.stdout.strip()), 2),
+        "size_mb": _dir_mb(out), "throughput": speed, "command": " ".join(argv or []),
+    }
+    (out / "evaluation.json").write_text(json.dumps(card, ensure_ascii=False, indent=1), encoding="utf-8")
+    (out / "MODEL_CARD.md").write_text(model_card(card, notes), encoding="utf-8")
+    return card
+
+
+def model_card(card: dict, notes: str = "") -> str:
+    def table(rep):
+        rows = ["| label | P | R | F1 | gold |", "|---|---|---|---|---|"]
+        for lab, r in rep["per_label"].items():
+            rows.append(f"| {lab} | {r['p']:.3f} | {r['r']:.3f} | {r['f']:.3f} | {r['tp'] + r['fn']} |")
+        m = rep["micro"]
+        rows.append(f"| **micro** | {m['p']:.3f} | {m['r']:.3f} | **{m['f']:.3f}** | {m['tp'] + m['fn']} |")
+        return "\n".join(rows)
+
+    sp = card.get("throughput") or {}
+    return f"""# welfare_nlp NER model (`models/ner`)
+
+A spaCy NER pipeline (hash-embedding + static floret vectors, CNN encoder, transition-based NER) trained on
+CPU for Persian news. Loaded by `welfare_nlp.load()` (component `welfare_ner`); it runs offline.
+
+## Data and label set
+
+Label set: PEYMA's `PER ORG LOC DAT TIM MON PCT`.
+
+- PEYMA train (8,028 sentences) and its 600K part (17,450; sentences repeated in PEYMA train dropped):
+  all seven labels.
+- ARMAN fold-1 train (4,621) and ParsNER news train (5,261), in the `combined` variant: their PER, ORG and
+  LOC kept; FAC, PRO, EVENT and MISC marked *missing* (neither taught as an entity nor as outside); tokens
+  that could be money, dates, times or percentages (digits, month and weekday names, currency words) marked
+  missing too, since those corpora do not annotate them.
+- Vectors: floret (cbow, 100 dimensions, 50,000 hash buckets, subwords of 3-5 characters) trained on the
+  12,083 raw news documents in `shared/data/news/` plus the training sentences, tokenised as the pipeline
+  tokenises.
+
+Every token is normalised with the pipeline's character map (Arabic ي/ك, digits) before training and use.
+
+## Scores (exact spans, `welfare-nlp evaluate-ner`)
+
+PEYMA dev, all labels:
+
+{table(card['peyma_dev'])}
+
+ARMAN dev, PER/ORG/LOC:
+
+{table(card['arman_dev_per_org_loc'])}
+
+## Size, load time, throughput
+
+- Size on disk: {card['size_mb']} MB; load (`spacy.load`, fresh process): {card['load_s']} s.
+- Throughput (tokenizer + NER, one core, `benchmarks/ner_speed.py` on `shared/data/news/`):
+  {sp.get('tokens_per_s', 'n/a')} tokens/s over {sp.get('tokens', 'n/a')} tokens.
+
+## Rebuild
+
+    {card['command'] or 'welfare-nlp train-ner --data ../shared/data --out models/ner'}
+
+{notes}
+"""
