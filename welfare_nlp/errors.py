@@ -68,3 +68,24 @@ class ModelNotFound(WelfareNLPError):
 class UnsafeModel(WelfareNLPError):
     code = "E009"
     template = "{detail}: only spaCy's own format and safetensors weights are loaded, never pickle files"
+
+
+class NoMainText(WelfareNLPError):
+    code = "E011"
+    template = "no main text found in the HTML page ({detail}); the page may be a stub, an index or a script-only page"
+
+
+class BadTableRow(WelfareNLPError):
+    code = "E012"
+    template = "{detail}; each CSV row needs a text column (set it with --text-field, the id with --id-field)"
+
+
+class ArchiveUnreadable(WelfareNLPError):
+    code = "E013"
+    template = ("the archive could not be read further ({detail}); the documents before this point were read, "
+                "the rest of the file is damaged or truncated")
+
+
+class OutputNotResumable(WelfareNLPError):
+    code = "E014"
+    template = "cannot resume: {detail}; resume only into an output that an earlier welfare-nlp run wrote"

@@ -1,18 +1,53 @@
-"""Reading documents: ``.txt`` files, directories of ``.txt`` files (id = file stem) and
-``.jsonl`` / ``.jsonl.gz`` files with ``id``, ``text`` and optional ``published``.
+"""Reading documents, one at a time (a stream: no input is ever held whole).
 
-Each input yields ``Doc(id, text, published, error)``; a document that cannot be read yields
-its error instead of stopping the run.
+=========================  ===============================================================
+input                      documents
+=========================  ===============================================================
+``a.txt``                  one document, id ``a``; the encoding is detected
+``a.html`` / ``a.htm``     one document: the page's main text (trafilatura), its title and
+                           publication date; id ``a``
+directory                  every ``.txt``, ``.html``, ``.htm``, ``.warc`` and ``.warc.gz``
+                           below it, recursively, in name order; id = the path relative to
+                           the directory without the suffix (``2020/a`` for ``2020/a.txt``)
+``.jsonl`` / ``.jsonl.gz`` one document per line: an object with id, text and date fields
+``.csv`` / ``.csv.gz``     one document per row, with a header naming the id, text and date
+                           columns; the encoding is detected
+``.warc`` / ``.warc.gz``   one document per HTML (or plain-text) 2xx response or resource
+                           record; id = the target URI (``#2``, ``#3`` for repeats in a file)
+=========================  ===============================================================
+
+The field names (``id``, ``text``, ``published`` or else ``date``) are set with
+:class:`Fields`. Text files and pages are decoded by :func:`decode`: a BOM (UTF-8, UTF-16,
+UTF-32), else strict UTF-8, else the encoding charset-normalizer finds (Windows-1256 for older
+Persian sites); the encoding goes into the record.
+
+Reading is split in two so that the expensive half can run in worker processes:
+:func:`read_inputs` ``(..., prepare=False)`` yields :class:`InputDoc` objects that may still hold
+undecoded bytes (``raw``), and :func:`prepare` decodes them and extracts the main text of HTML.
+A document that cannot be read becomes an ``InputDoc`` with its coded ``error``, never an
+exception that stops the run.
 """
 from __future__ import annotations
 
+import codecs
+import csv
 import gzip
+import io
 import json
-from dataclasses import dataclass
+import os
+import re
+import sys
+import zlib
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
-from .errors import BadInputLine, DecodeFailed, InputNotFound, WelfareNLPError
+from .errors import (ArchiveUnreadable, BadInputLine, BadTableRow, DecodeFailed, DocumentTooLarge, InputNotFound,
+                     NoMainText, WelfareNLPError)
+
+DOC_SUFFIXES = {".txt": "text", ".html": "html", ".htm": "html"}
+DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+_ARCHIVE_ERRORS = (EOFError, OSError, zlib.error, UnicodeDecodeError, ValueError)
 
 
 @dataclass
@@ -21,54 +56,339 @@ class InputDoc:
     text: str | None
     published: str | None = None
     error: WelfareNLPError | None = None
+    encoding: str | None = None
+    title: str | None = None
+    raw: bytes | None = None  # undecoded content; prepare() turns it into text
+    kind: str = "text"  # "text" or "html": what raw holds
+    charset: str | None = None  # declared charset (HTTP Content-Type), a hint for decode()
+    url: str | None = None
 
 
-def _read_txt(path: Path, doc_id: str) -> InputDoc:
-    data = path.read_bytes()
-    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return InputDoc(doc_id, None, error=DecodeFailed("binary content: NUL bytes", doc_id=doc_id))
-    for enc in ("utf-8-sig", "utf-16"):
-        try:
-            if enc == "utf-16" and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-                continue
-            return InputDoc(doc_id, data.decode(enc))
-        except UnicodeDecodeError:
-            continue
-    return InputDoc(doc_id, None, error=DecodeFailed("not valid UTF-8", doc_id=doc_id))
+@dataclass(frozen=True)
+class Fields:
+    """Names of the id, text and date fields of ``.jsonl`` objects and CSV columns.
+
+    ``date=None`` looks for ``published``, then ``date``. A dotted name (``meta.date``) reaches
+    into nested objects when no key has the whole name."""
+    id: str = "id"
+    text: str = "text"
+    date: str | None = None
 
 
-def _read_jsonl(path: Path) -> Iterator[InputDoc]:
-    opener = gzip.open if path.name.endswith(".gz") else open
-    with opener(path, "rt", encoding="utf-8", errors="replace") as fh:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            fallback = f"{path.name}:{n}"
+# ---------------------------------------------------------------- encodings
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+def encoding_name(codec: str) -> str:
+    """The IANA name of a Python codec: ``cp1256`` -> ``windows-1256``, ``utf_8`` -> ``utf-8``."""
+    name = codecs.lookup(codec).name
+    m = re.fullmatch(r"cp(125\d)", name)
+    return f"windows-{m.group(1)}" if m else name
+
+
+def decode(data: bytes, declared: str | None = None, doc_id: str | None = None) -> tuple[str, str]:
+    """``(text, encoding)`` for the bytes of a text file or web page; raises ``DecodeFailed`` (E004)
+    for binary content or bytes that no text encoding explains."""
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
             try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield InputDoc(fallback, None, error=BadInputLine(f"line {n} is not JSON ({exc.msg})", doc_id=fallback))
-                continue
-            if not isinstance(obj, dict):
-                yield InputDoc(fallback, None, error=BadInputLine(f"line {n} is not an object", doc_id=fallback))
-                continue
-            doc_id = str(obj.get("id", fallback))
-            text = obj.get("text")
-            if not isinstance(text, str):
-                yield InputDoc(doc_id, None, error=BadInputLine(f"line {n} has no string \"text\"", doc_id=doc_id))
-                continue
-            yield InputDoc(doc_id, text, obj.get("published") or obj.get("date"))
+                return data.decode(codec), encoding_name(codec)
+            except UnicodeDecodeError as exc:
+                raise DecodeFailed(f"a {encoding_name(codec)} BOM, then invalid bytes at {exc.start}",
+                                   doc_id=doc_id) from None
+    if b"\x00" in data[:4096]:
+        raise DecodeFailed("binary content: NUL bytes", doc_id=doc_id)
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    codec = best.encoding if best is not None else None
+    if codec is None and declared:
+        codec = declared
+    if codec is None:
+        raise DecodeFailed("binary content, or no text encoding fits the bytes", doc_id=doc_id)
+    try:
+        text = data.decode(codec)
+    except (UnicodeDecodeError, LookupError):
+        raise DecodeFailed(f"the bytes are not valid {codec}", doc_id=doc_id) from None
+    sample = text[:4096]
+    if sample and len(_CONTROL.findall(sample)) > 0.05 * len(sample):
+        raise DecodeFailed("binary content: control characters", doc_id=doc_id)
+    return text, encoding_name(codec)
 
 
-def read_inputs(paths: list[str]) -> Iterator[InputDoc]:
+def _sniff_text_encoding(sample: bytes) -> str:
+    """The codec for a streamed text file (CSV) from its first bytes."""
+    for bom, codec in _BOMS:
+        if sample.startswith(bom):
+            return codec
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(sample).best()
+    return best.encoding if best is not None else "utf-8"
+
+
+# ---------------------------------------------------------------- HTML
+# trafilatura drops characters that are not printable, the zero-width non-joiner among them, which
+# Persian spelling needs (می‌شود, برنامه‌ها): it travels through as a printable stand-in
+_ZWNJ = "\u200c"
+_STAND_INS = ("\u2bd1", "\u2e3a", "\u2e3b", "\u2b1a", "\u2bfe")
+
+
+def html_main_text(html: str, url: str | None = None) -> tuple[str, str | None, str | None]:
+    """``(main text, title, publication date)`` of a web page, through trafilatura."""
+    import trafilatura
+
+    stand_in = next((c for c in _STAND_INS if c not in html), None)
+    if stand_in is not None and _ZWNJ in html:
+        html = html.replace(_ZWNJ, stand_in)
+    doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False,
+                                      date_extraction_params={"extensive_search": False, "original_date": True})
+    if doc is None:
+        return "", None, None
+    get = doc.get if isinstance(doc, dict) else (lambda k: getattr(doc, k, None))
+    text, title, date = get("text") or "", get("title"), get("date")
+    if stand_in is not None:
+        text = text.replace(stand_in, _ZWNJ)
+        title = title.replace(stand_in, _ZWNJ) if title else title
+    return text, title or None, date or None
+
+
+def prepare(doc: InputDoc) -> InputDoc:
+    """The document with its text: raw bytes decoded, HTML reduced to its main text. Errors go into
+    ``doc.error``; a document with an error or without raw bytes comes back as it is."""
+    if doc.error is not None or doc.raw is None:
+        return doc
+    try:
+        text, encoding = decode(doc.raw, doc.charset, doc.id)
+        title, published = doc.title, doc.published
+        if doc.kind == "html":
+            text, title, date = html_main_text(text, doc.url)
+            if not text.strip():
+                raise NoMainText(f"{len(doc.raw)} bytes", doc_id=doc.id)
+            published = published or date
+        return replace(doc, text=text, encoding=encoding, title=title, published=published, raw=None)
+    except WelfareNLPError as exc:
+        return replace(doc, raw=None, error=exc)
+
+
+_prepare = prepare
+
+
+# ---------------------------------------------------------------- readers
+def _too_large(doc_id: str, size: int, max_bytes: int) -> InputDoc:
+    return InputDoc(doc_id, None, error=DocumentTooLarge(f"more than {max_bytes} bytes ({size:,} bytes)",
+                                                         doc_id=doc_id))
+
+
+def _read_file(path: Path, doc_id: str, kind: str, max_bytes: int, content: bool) -> InputDoc:
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            return _too_large(doc_id, size, max_bytes)
+        data = path.read_bytes() if content else b""
+    except OSError as exc:
+        return InputDoc(doc_id, None, error=InputNotFound(f"{path} ({exc.strerror})", doc_id=doc_id))
+    return InputDoc(doc_id, None, raw=data, kind=kind)
+
+
+def _field(obj: dict, name: str):
+    if name in obj or "." not in name:
+        return obj.get(name)
+    for part in name.split("."):
+        if not isinstance(obj, dict):
+            return None
+        obj = obj.get(part)
+    return obj
+
+
+def _date(obj: dict, fields: Fields):
+    value = _field(obj, fields.date) if fields.date else (obj.get("published") or obj.get("date"))
+    return value if value not in ("", None) else None
+
+
+def _read_jsonl(path: Path, fields: Fields) -> Iterator[InputDoc]:
+    opener = gzip.open if path.name.endswith(".gz") else open
+    n = 0
+    try:
+        with opener(path, "rt", encoding="utf-8", errors="replace") as fh:
+            for n, line in enumerate(fh, 1):
+                if not line.strip():
+                    continue
+                fallback = f"{path.name}:{n}"
+                try:
+                    obj = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    yield InputDoc(fallback, None,
+                                   error=BadInputLine(f"line {n} is not JSON ({exc.msg})", doc_id=fallback))
+                    continue
+                if not isinstance(obj, dict):
+                    yield InputDoc(fallback, None, error=BadInputLine(f"line {n} is not an object", doc_id=fallback))
+                    continue
+                raw_id = _field(obj, fields.id)
+                doc_id = str(raw_id) if raw_id not in (None, "") else fallback
+                text = _field(obj, fields.text)
+                if not isinstance(text, str):
+                    yield InputDoc(doc_id, None, error=BadInputLine(f"line {n} has no string {fields.text!r}",
+                                                                    doc_id=doc_id))
+                    continue
+                yield InputDoc(doc_id, text, _date(obj, fields))
+    except _ARCHIVE_ERRORS as exc:
+        where = f"{path.name}:{n + 1}"
+        yield InputDoc(where, None, error=ArchiveUnreadable(f"{path}, after line {n}: {exc}", doc_id=where))
+
+
+def _read_csv(path: Path, fields: Fields) -> Iterator[InputDoc]:
+    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+    opener = gzip.open if path.name.endswith(".gz") else open
+    n = 0
+    try:
+        with opener(path, "rb") as bfh:
+            codec = _sniff_text_encoding(bfh.read(1 << 20))
+        encoding = encoding_name(codec)
+        with opener(path, "rb") as bfh:
+            fh = io.TextIOWrapper(bfh, encoding=codec, errors="replace", newline="")
+            reader = csv.reader(fh)
+            header = next(reader, None)
+            if header is None:
+                return
+            col = {name.strip(): i for i, name in enumerate(header)}
+            if fields.text not in col:
+                where = f"{path.name}:1"
+                yield InputDoc(where, None, error=BadTableRow(f"the header has no {fields.text!r} column "
+                                                              f"(columns: {', '.join(col)})", doc_id=where))
+                return
+            id_col, text_col = col.get(fields.id), col[fields.text]
+            date_cols = [col[c] for c in ((fields.date,) if fields.date else ("published", "date")) if c in col]
+            while True:
+                try:
+                    row = next(reader)
+                except StopIteration:
+                    break
+                except csv.Error as exc:
+                    n += 1
+                    where = f"{path.name}:{reader.line_num}"
+                    yield InputDoc(where, None, error=BadTableRow(f"row {n}: {exc}", doc_id=where))
+                    continue
+                n += 1
+                if not row:
+                    continue
+                fallback = f"{path.name}:{n + 1}"
+                doc_id = row[id_col].strip() if id_col is not None and id_col < len(row) and row[id_col].strip() \
+                    else fallback
+                if text_col >= len(row):
+                    yield InputDoc(doc_id, None, error=BadTableRow(f"row {n} has no {fields.text!r} value",
+                                                                   doc_id=doc_id))
+                    continue
+                date = next((row[c] for c in date_cols if c < len(row) and row[c].strip()), None)
+                yield InputDoc(doc_id, row[text_col], date, encoding=encoding)
+    except _ARCHIVE_ERRORS as exc:
+        where = f"{path.name}:{n + 2}"
+        yield InputDoc(where, None, error=ArchiveUnreadable(f"{path}, after row {n}: {exc}", doc_id=where))
+
+
+_WARC_TEXT = {"text/html": "html", "application/xhtml+xml": "html", "text/plain": "text"}
+
+
+def _content_type(value: str | None) -> tuple[str, str | None]:
+    mime, _, params = (value or "").partition(";")
+    m = re.search(r"charset\s*=\s*[\"']?([\w.:-]+)", params, re.I)
+    return mime.strip().lower(), (m.group(1) if m else None)
+
+
+def _read_warc(path: Path, max_bytes: int, content: bool) -> Iterator[InputDoc]:
+    from warcio.archiveiterator import ArchiveIterator
+
+    seen: dict[str, int] = {}
+    n = 0
+    try:
+        with open(path, "rb") as fh:
+            for n, rec in enumerate(ArchiveIterator(fh), 1):
+                if rec.rec_type == "response":
+                    if rec.http_headers is None or not rec.http_headers.get_statuscode().startswith("2"):
+                        continue
+                    ctype = rec.http_headers.get_header("Content-Type")
+                elif rec.rec_type == "resource":
+                    ctype = rec.rec_headers.get_header("Content-Type")
+                else:
+                    continue
+                mime, charset = _content_type(ctype)
+                kind = _WARC_TEXT.get(mime)
+                if kind is None:
+                    continue
+                uri = rec.rec_headers.get_header("WARC-Target-URI") or f"{path.name}#{n}"
+                seen[uri] = seen.get(uri, 0) + 1
+                doc_id = uri if seen[uri] == 1 else f"{uri}#{seen[uri]}"
+                size = int(rec.rec_headers.get_header("Content-Length") or 0)
+                if size > max_bytes:
+                    yield _too_large(doc_id, size, max_bytes)
+                    continue
+                data = rec.content_stream().read() if content else b""
+                yield InputDoc(doc_id, None, raw=data, kind=kind, charset=charset, url=uri)
+    except Exception as exc:  # noqa: BLE001 - warcio raises several kinds for a damaged archive
+        where = f"{path.name}:{n + 1}"
+        yield InputDoc(where, None, error=ArchiveUnreadable(f"{path}, after record {n}: {type(exc).__name__}: {exc}",
+                                                            doc_id=where))
+
+
+def _kind(path: Path) -> str | None:
+    name = path.name.lower()
+    for suffix, kind in ((".jsonl", "jsonl"), (".jsonl.gz", "jsonl"), (".csv", "csv"), (".csv.gz", "csv"),
+                         (".warc", "warc"), (".warc.gz", "warc")):
+        if name.endswith(suffix):
+            return kind
+    return DOC_SUFFIXES.get(path.suffix.lower())
+
+
+def _walk(root: Path, rel: str = "") -> Iterator[tuple[Path, str]]:
+    """(file, id) for the documents and WARC files below ``root``, in name order, one directory
+    listing in memory at a time."""
+    try:
+        entries = sorted(os.scandir(root), key=lambda e: e.name)
+    except OSError:
+        return
+    for entry in entries:
+        path = Path(entry.path)
+        if entry.is_dir():
+            yield from _walk(path, f"{rel}{entry.name}/")
+        elif entry.is_file() and (path.suffix.lower() in DOC_SUFFIXES or _kind(path) == "warc"):
+            yield path, rel + path.stem
+
+
+def read_inputs(paths: Iterable[str], fields: Fields | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES,
+                prepare: bool = True, content: bool = True) -> Iterator[InputDoc]:
+    """The documents of ``paths``, streamed. With ``prepare=False`` text files, pages and WARC
+    records come with undecoded ``raw`` bytes (call :func:`prepare` on each); ``content=False``
+    does not even read them (to count documents)."""
+    fields = fields or Fields()
+    finish = _prepare if prepare else (lambda d: d)
     for p in paths:
         path = Path(p)
         if path.is_dir():
-            for f in sorted(path.rglob("*.txt")):
-                yield _read_txt(f, f.stem)
-        elif path.is_file() and (path.name.endswith(".jsonl") or path.name.endswith(".jsonl.gz")):
-            yield from _read_jsonl(path)
+            for f, doc_id in _walk(path):
+                if _kind(f) == "warc":
+                    yield from map(finish, _read_warc(f, max_bytes, content))
+                else:
+                    yield finish(_read_file(f, doc_id, DOC_SUFFIXES[f.suffix.lower()], max_bytes, content))
         elif path.is_file():
-            yield _read_txt(path, path.stem)
+            kind = _kind(path)
+            if kind == "jsonl":
+                yield from _read_jsonl(path, fields)
+            elif kind == "csv":
+                yield from _read_csv(path, fields)
+            elif kind == "warc":
+                yield from map(finish, _read_warc(path, max_bytes, content))
+            else:
+                yield finish(_read_file(path, path.stem, kind or "text", max_bytes, content))
         else:
             yield InputDoc(str(p), None, error=InputNotFound(str(p), doc_id=str(p)))

@@ -125,6 +125,8 @@ class Record(_Model):
     events: list[Event] = Field(default_factory=list)
     quotes: list[Quote] = Field(default_factory=list)
     entities: list[Entity] = Field(default_factory=list)
+    encoding: Optional[str] = Field(None, description="the input's detected text encoding (files, HTML, WARC, CSV)")
+    title: Optional[str] = Field(None, description="the page title of an HTML or WARC input")
 
     def to_json(self) -> str:
         return json.dumps(self.model_dump(mode="json", exclude_none=False), ensure_ascii=False)
