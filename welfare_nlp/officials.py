@@ -476,6 +476,9 @@ class _Resolver:
         k = i
         while k < len(self.tokens) and self.tokens[k].end <= ent.end:
             k += 1
+        # a model span may run into the next words: keep it to name-like tokens
+        while k > i + 1 and not _surname_ok(self.tokens, k - 1):
+            k -= 1
         return (i, k, None, ent.source, ent.score) if k > i else None
 
     def run(self) -> None:
@@ -497,7 +500,9 @@ class _Resolver:
             if sent_start and pending_role is not None and toks[i].sent - pending_role.sent > 3:
                 pending_role = None
             # ---- a name (NER, given name or honorific)
-            found = self._ner_name_at(i) or _name_at(toks, i)
+            found = _name_at(toks, i)
+            if found is None and self._known_surname(i) is None:
+                found = self._ner_name_at(i)  # the model adds names the lexicon lacks
             if found:
                 s, e, honor, source, *score = found
                 score = score[0] if score else (0.85 if source.endswith("first_name") else 0.75)
