@@ -183,6 +183,11 @@ def build_record(ctx: DocContext, doc_id: str | None = None) -> Record:
     orgs: dict[str, Organization] = {}
     for it in ctx.items("organization"):
         orgs.setdefault(it.data["name"], Organization(**_base(ctx, it), name=it.data["name"]))
+    for e in ctx.entities:  # ORG spans of the NER model
+        if e.label == "ORG":
+            name = ctx.text[e.start:e.end]
+            orgs.setdefault(name, Organization(**_span(ctx, e.start, e.end), name=name, source=e.source,
+                                               score=round(float(e.score), 4)))
     rec["organizations"] = list(orgs.values())
     rec["amounts"] = [Amount(**_base(ctx, it), **it.data) for it in ctx.items("amount")]
     rec["head_counts"] = [HeadCount(**_base(ctx, it), **it.data) for it in ctx.items("head_count")]
