@@ -1,6 +1,7 @@
 """``welfare-nlp``: thin command line over the library; the exit code says whether any document failed.
 
-    welfare-nlp extract PATH... [-o OUT.jsonl]   one JSON line per document (a record or an error)
+    welfare-nlp extract PATH... [-o OUT.jsonl[.gz]] [-j N] [--resume] [--format jsonl|csv|parquet]
+                                                 one JSON line (or table row) per document: a record or an error
     welfare-nlp schema                           the JSON Schema of a record
 """
 from __future__ import annotations
@@ -8,49 +9,30 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
-from collections import Counter
+
+from .errors import WelfareNLPError
 
 
 def _extract(args) -> int:
-    from .errors import DocumentTooLarge, ExtractionFailed, WelfareNLPError
-    from .inputs import read_inputs
-    from .pipeline import default_nlp, extract
-    from .record import ErrorInfo, ErrorRecord
+    from .inputs import Fields
 
-    nlp = default_nlp()
-    out = open(args.output, "w", encoding="utf-8") if args.output and args.output != "-" else sys.stdout
-    errors: Counter = Counter()
-    n = 0
-    t0 = time.perf_counter()
+    fields = Fields(id=args.id_field, text=args.text_field, date=args.date_field)
+    fmt = args.format or "jsonl"
+    if args.scheduler:
+        from .dask import run
+    else:
+        from .batch import run
     try:
-        for doc in read_inputs(args.paths):
-            n += 1
-            err = doc.error
-            line = None
-            if err is None:
-                try:
-                    if len(doc.text) > args.max_chars:
-                        raise DocumentTooLarge(str(len(doc.text)), doc_id=doc.id)
-                    line = extract(doc.text, id=doc.id, published=doc.published, nlp=nlp).to_json()
-                except WelfareNLPError as exc:
-                    err = exc
-                except Exception as exc:  # noqa: BLE001 - one bad document must not stop the run
-                    err = ExtractionFailed(f"{type(exc).__name__}: {exc}", doc_id=doc.id)
-            if err is not None:
-                errors[err.code] += 1
-                line = ErrorRecord(id=doc.id, error=ErrorInfo(code=err.code, message=err.message)).to_json()
-                print(f"welfare-nlp: {err.message} [{err.code}]", file=sys.stderr)
-            out.write(line + "\n")
-    finally:
-        if out is not sys.stdout:
-            out.close()
-    dt = time.perf_counter() - t0
+        summary = run(args.paths, args.output, jobs=args.jobs, fmt=fmt, gz=True if args.gzip else None,
+                      resume=args.resume, fields=fields, max_chars=args.max_chars, max_bytes=args.max_bytes,
+                      progress=False if args.quiet else None,
+                      **({"scheduler": args.scheduler} if args.scheduler else {}))
+    except WelfareNLPError as exc:
+        print(f"welfare-nlp: {exc.message} [{exc.code}]", file=sys.stderr)
+        return 2
     if not args.quiet:
-        summary = ", ".join(f"{c}: {k}" for c, k in sorted(errors.items())) or "none"
-        print(f"welfare-nlp: {n} documents, {n - sum(errors.values())} records, errors {summary}, "
-              f"{dt:.1f} s ({n / dt if dt else 0:.1f} documents/s)", file=sys.stderr)
-    return 1 if errors else 0
+        print(f"welfare-nlp: {summary.line()}", file=sys.stderr)
+    return 1 if summary.failed else 0
 
 
 def _schema(args) -> int:
@@ -93,11 +75,26 @@ def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="welfare-nlp", description="Persian welfare press releases to records")
     ap.add_argument("--version", action="version", version=f"welfare-nlp {__version__}")
     sub = ap.add_subparsers(dest="command", required=True)
-    ex = sub.add_parser("extract", help="extract records from .txt files, directories or .jsonl(.gz)")
+    ex = sub.add_parser("extract", help="extract records from files, directories and archives",
+                        description="PATH: .txt or .html file, directory (recursive: .txt, .html, .warc(.gz)), "
+                                    ".jsonl(.gz), .csv(.gz) or .warc(.gz)")
     ex.add_argument("paths", nargs="+", metavar="PATH")
-    ex.add_argument("-o", "--output", default="-", help="output .jsonl (default: standard output)")
+    ex.add_argument("-o", "--output", default="-",
+                    help="output .jsonl or .jsonl.gz (default: standard output); a directory for csv/parquet")
+    ex.add_argument("--format", choices=["jsonl", "csv", "parquet"], default=None,
+                    help="jsonl (default), or csv/parquet tables: documents, officials, amounts, head_counts")
+    ex.add_argument("--gzip", action="store_true", help="gzip the JSON Lines (implied by an output ending in .gz)")
+    ex.add_argument("-j", "--jobs", type=int, default=1, help="worker processes (default 1)")
+    ex.add_argument("--resume", action="store_true", help="keep the output, skip the ids already in it")
+    ex.add_argument("--id-field", default="id", help="id field of .jsonl objects and CSV columns (default id)")
+    ex.add_argument("--text-field", default="text", help="text field (default text)")
+    ex.add_argument("--date-field", default=None, help="publication date field (default published, else date)")
     ex.add_argument("--max-chars", type=int, default=2_000_000, help="longest document accepted (characters)")
-    ex.add_argument("-q", "--quiet", action="store_true", help="no summary line")
+    ex.add_argument("--max-bytes", type=int, default=64 * 1024 * 1024,
+                    help="largest file or archive record read (bytes)")
+    ex.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                    help="run on a Dask cluster (tcp://host:8786) instead of local processes")
+    ex.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary line")
     ex.set_defaults(func=_extract)
     ev = sub.add_parser("evaluate-ner", help="entity-level P/R/F1 per label of the NER model on a CoNLL file")
     ev.add_argument("file", metavar="FILE.conll")
@@ -123,7 +120,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    ap = build_parser()
+    args = ap.parse_args(argv)
+    if args.command == "extract":
+        if args.jobs < 1:
+            ap.error("--jobs must be at least 1")
+        if args.resume and args.output == "-":
+            ap.error("--resume needs an output file: -o OUT")
+        if args.format in ("csv", "parquet") and args.output == "-":
+            ap.error(f"--format {args.format} writes tables into a directory: -o DIR")
     return args.func(args)
 
 

@@ -18,6 +18,17 @@ class WelfareNLPError(Exception):
     def message(self) -> str:
         return str(self)
 
+    def __reduce__(self):
+        # pickled as it is (to and from worker processes), not rebuilt from the formatted message
+        return _restore, (type(self), str(self), self.doc_id, self.detail)
+
+
+def _restore(cls, message: str, doc_id: str | None, detail: str) -> WelfareNLPError:
+    exc = cls.__new__(cls)
+    Exception.__init__(exc, message)
+    exc.doc_id, exc.detail = doc_id, detail
+    return exc
+
 
 class EmptyDocument(WelfareNLPError):
     code = "E001"

@@ -1,0 +1,352 @@
+"""Batch extraction over archives: a stream of documents through N worker processes into one output.
+
+    summary = run(["archive.jsonl.gz", "pages/"], "out.jsonl.gz", jobs=2, resume=True)
+
+* Every input document gives exactly one output row: its record or ``{"id", "error": {"code", "message"}}``.
+* Streaming: documents are read one at a time, at most a few per worker are in flight, results are
+  written in input order as they come; nothing grows with the size of the archive except the set of
+  ids already written (for ``resume``).
+* Workers: ``multiprocessing`` processes (forkserver), each loading the pipeline once in its
+  initializer; ``jobs=1`` runs in this process.
+* Crash safety: the output is written whole line by whole line and flushed; ``resume`` reads the ids
+  already written, first cutting off a line that a killed run left half-written (for ``.gz``,
+  whatever follows the last complete line), and skips those documents.
+* Output formats: JSON Lines (optionally gzipped; here), CSV and Parquet tables (``tables.py``).
+"""
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import re
+import sys
+import threading
+import time
+import zlib
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from .errors import DocumentTooLarge, ExtractionFailed, OutputNotResumable, WelfareNLPError
+from .inputs import DEFAULT_MAX_BYTES, Fields, InputDoc, prepare, read_inputs
+
+FORMATS = ("jsonl", "csv", "parquet")
+DEFAULT_MAX_CHARS = 2_000_000
+
+
+@dataclass
+class Outcome:
+    id: str
+    code: str | None  # error code, None for a record
+    message: str | None
+    payload: object  # what the writer writes: a JSON line, or table rows
+
+
+@dataclass
+class Summary:
+    documents: int = 0  # read and processed in this run
+    skipped: int = 0  # already in the output (resume)
+    errors: Counter = field(default_factory=Counter)  # by code, this run
+    earlier_errors: int = 0  # error rows already in the output (resume)
+    seconds: float = 0.0
+
+    @property
+    def records(self) -> int:
+        return self.documents - sum(self.errors.values())
+
+    @property
+    def documents_per_s(self) -> float:
+        return self.documents / self.seconds if self.seconds else 0.0
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.errors) or self.earlier_errors > 0
+
+    def line(self) -> str:
+        errors = ", ".join(f"{c}: {k}" for c, k in sorted(self.errors.items())) or "none"
+        resumed = f", {self.skipped} already written" if self.skipped else ""
+        earlier = f" ({self.earlier_errors} earlier)" if self.earlier_errors else ""
+        return (f"{self.documents} documents, {self.records} records, errors {errors}{earlier}{resumed}, "
+                f"{self.seconds:.1f} s ({self.documents_per_s:.1f} documents/s)")
+
+
+# ---------------------------------------------------------------- one document (in a worker)
+_WORKER: dict = {}
+
+
+def _init_worker(max_chars: int, fmt: str, ignore_sigint: bool = True) -> None:
+    """Pool initializer: load the pipeline once for this process."""
+    if ignore_sigint:
+        import signal
+
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    from .pipeline import default_nlp
+
+    _WORKER.update(nlp=default_nlp(), max_chars=max_chars, fmt=fmt)
+
+
+def process(doc: InputDoc, nlp, max_chars: int = DEFAULT_MAX_CHARS, fmt: str = "jsonl") -> Outcome:
+    """The outcome for one document: prepared (decoded, HTML main text), extracted, encoded for
+    the output format. Never raises for a bad document."""
+    from .pipeline import extract
+    from .record import ErrorInfo, ErrorRecord
+
+    doc = prepare(doc)
+    err = doc.error
+    rec = None
+    if err is None:
+        try:
+            if len(doc.text) > max_chars:
+                raise DocumentTooLarge(str(len(doc.text)), doc_id=doc.id)
+            rec = extract(doc.text, id=doc.id, published=doc.published, nlp=nlp)
+            rec.encoding, rec.title = doc.encoding, doc.title
+        except WelfareNLPError as exc:
+            err = exc
+        except Exception as exc:  # noqa: BLE001 - one bad document must not stop the run
+            err = ExtractionFailed(f"{type(exc).__name__}: {exc}", doc_id=doc.id)
+    if err is not None:
+        rec = ErrorRecord(id=doc.id, error=ErrorInfo(code=err.code, message=err.message))
+    if fmt == "jsonl":
+        payload = rec.to_json()
+    else:
+        from .tables import rows
+
+        payload = rows(rec.model_dump(mode="json"))
+    return Outcome(doc.id, err.code if err else None, err.message if err else None, payload)
+
+
+def _work(doc: InputDoc) -> Outcome:
+    return process(doc, _WORKER["nlp"], _WORKER["max_chars"], _WORKER["fmt"])
+
+
+# ---------------------------------------------------------------- JSON Lines output
+_ID_PREFIX = re.compile(rb'\{"id": ("(?:[^"\\]|\\.)*")(, "version": "[^"]*", "error": )?')
+
+
+def _line_id(line: bytes, where: str) -> tuple[str, bool]:
+    """(id, is an error row) of a complete output line."""
+    m = _ID_PREFIX.match(line)
+    if m:
+        return json.loads(m.group(1)), m.group(2) is not None
+    try:
+        obj = json.loads(line)
+    except ValueError:
+        raise OutputNotResumable(f"{where} is not a JSON record") from None
+    if not isinstance(obj, dict) or "id" not in obj:
+        raise OutputNotResumable(f"{where} has no \"id\"")
+    return str(obj["id"]), "error" in obj
+
+
+def _gzip_lines(path: Path, state: dict) -> Iterator[bytes]:
+    """The complete lines of a gzip file that a killed run may have cut anywhere: every member,
+    then whatever the cut one decompresses to, up to its last newline. ``state["clean"]`` is set
+    at the end: every member whole and nothing after the last line."""
+    d = zlib.decompressobj(wbits=31)
+    pending, broken, fed = b"", False, False
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            while chunk:
+                try:
+                    pending += d.decompress(chunk)
+                except zlib.error:
+                    broken = True
+                    break
+                fed = True
+                if d.eof:
+                    chunk, d, fed = d.unused_data, zlib.decompressobj(wbits=31), False
+                else:
+                    chunk = b""
+            *lines, pending = pending.split(b"\n")
+            for line in lines:
+                yield line + b"\n"
+            if broken:
+                break
+    state["clean"] = not (broken or fed or pending)
+
+
+class JsonlWriter:
+    """One JSON line per document, to a file (``.gz``: gzip) or standard output."""
+
+    def __init__(self, output: str | None, *, resume: bool = False, gz: bool | None = None):
+        self.path = Path(output) if output and output != "-" else None
+        self.done: set[str] = set()
+        self.earlier_errors = 0
+        self._last_flush = time.monotonic()
+        if self.path is None:
+            self._fh, self._gz = sys.stdout.buffer, False
+            return
+        self._gz = self.path.name.endswith(".gz") if gz is None else gz
+        if resume and self.path.exists():
+            self._recover()
+            mode = "ab"
+        else:
+            mode = "wb"
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._fh = gzip.open(self.path, mode, compresslevel=6) if self._gz else open(self.path, mode)
+
+    def _recover(self) -> None:
+        if self._gz:
+            state: dict = {}
+            good = 0
+            for good, line in enumerate(_gzip_lines(self.path, state), 1):
+                self._add(line, good)
+            if not state["clean"]:  # keep the complete lines: a cut gzip member cannot be appended to
+                tmp = self.path.with_name(self.path.name + ".tmp")
+                with gzip.open(tmp, "wb") as out:
+                    for _, line in zip(range(good), _gzip_lines(self.path, {})):
+                        out.write(line)
+                os.replace(tmp, self.path)
+            return
+        good = 0
+        with open(self.path, "rb+") as fh:
+            for n, line in enumerate(fh, 1):
+                if not line.endswith(b"\n"):
+                    break  # the half-written line of a killed run
+                self._add(line, n)
+                good += len(line)
+            fh.truncate(good)
+
+    def _add(self, line: bytes, n: int) -> None:
+        doc_id, is_error = _line_id(line, f"line {n} of {self.path}")
+        self.done.add(doc_id)
+        self.earlier_errors += is_error
+
+    def write(self, doc_id: str, payload: str) -> None:
+        self._fh.write(payload.encode("utf-8") + b"\n")
+        if not self._gz:
+            self._fh.flush()
+        elif time.monotonic() - self._last_flush > 0.25:  # a sync point a resumed run can read up to
+            self._fh.flush()
+            self._last_flush = time.monotonic()
+
+    def close(self) -> None:
+        if self._fh is sys.stdout.buffer:
+            self._fh.flush()
+        else:
+            self._fh.close()
+
+
+def open_writer(output: str | None, fmt: str = "jsonl", *, resume: bool = False, gz: bool | None = None):
+    """The writer for ``fmt``: ``.done`` (ids already written), ``.earlier_errors``, ``write(id, payload)``, ``close()``."""
+    if fmt == "jsonl":
+        return JsonlWriter(output, resume=resume, gz=gz)
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}")
+    from .tables import open_tables
+
+    return open_tables(fmt, output, resume=resume)
+
+
+# ---------------------------------------------------------------- the run
+def _bounded(docs: Iterable[InputDoc], slots: threading.Semaphore, stop: threading.Event) -> Iterator[InputDoc]:
+    """The documents, each taking a slot that the consumer gives back: at most so many in flight."""
+    for doc in docs:
+        while not slots.acquire(timeout=0.2):
+            if stop.is_set():
+                return
+        yield doc
+
+
+def _pool(jobs: int, max_chars: int, fmt: str):
+    import multiprocessing as mp
+
+    methods = mp.get_all_start_methods()
+    ctx = mp.get_context("forkserver" if "forkserver" in methods else "spawn")
+    if ctx.get_start_method() == "forkserver":
+        ctx.set_forkserver_preload(["welfare_nlp.pipeline", "welfare_nlp.batch", "spacy"])
+    return ctx.Pool(jobs, initializer=_init_worker, initargs=(max_chars, fmt))
+
+
+def _count_in_background(paths, fields, bar) -> None:
+    def count():
+        n = sum(1 for _ in read_inputs(paths, fields, prepare=False, content=False))
+        bar.total = n
+        bar.refresh()
+
+    threading.Thread(target=count, daemon=True, name="welfare-nlp-count").start()
+
+
+def pending(paths: list[str], fields: Fields, max_bytes: int, limit: int | None, done: set[str],
+            summary: Summary) -> Iterator[InputDoc]:
+    """The documents to process: read unprepared, the first ``limit``, those not ``done`` (counted as skipped)."""
+    docs: Iterable[InputDoc] = read_inputs(paths, fields, max_bytes=max_bytes, prepare=False)
+    if limit is not None:
+        import itertools
+
+        docs = itertools.islice(docs, limit)
+    for doc in docs:
+        if doc.id in done:
+            summary.skipped += 1
+            continue
+        yield doc
+
+
+def consume(outcomes: Iterable[Outcome], writer, summary: Summary, bar, log: Callable[[str], None] | None = None,
+            on_outcome: Callable[[Outcome], None] | None = None, slots: threading.Semaphore | None = None) -> None:
+    """Write each outcome as it comes and count it; a line per failed document to ``log``."""
+    emit = log or (bar.write if not bar.disable else (lambda m: print(m, file=sys.stderr)))
+    for out in outcomes:
+        writer.write(out.id, out.payload)
+        if slots is not None:
+            slots.release()
+        summary.documents += 1
+        if out.code is not None:
+            summary.errors[out.code] += 1
+            emit(f"welfare-nlp: {out.message} [{out.code}]")
+        bar.update(1)
+        if on_outcome is not None:
+            on_outcome(out)
+
+
+def run(paths: Iterable[str], output: str | None = None, *, jobs: int = 1, fmt: str = "jsonl",
+        gz: bool | None = None, resume: bool = False, fields: Fields | None = None,
+        max_chars: int = DEFAULT_MAX_CHARS, max_bytes: int = DEFAULT_MAX_BYTES, progress: bool | None = None,
+        limit: int | None = None, chunksize: int = 4, log: Callable[[str], None] | None = None,
+        on_outcome: Callable[[Outcome], None] | None = None, nlp=None) -> Summary:
+    """Extract every document of ``paths`` into ``output``; see the module docstring.
+
+    ``progress``: a bar on standard error (``None``: only when it is a terminal); ``log`` gets a
+    line per failed document (default: standard error); ``limit`` stops after so many documents
+    read (skipped ones included); ``on_outcome`` sees each result after it is written."""
+    paths = list(paths)
+    fields = fields or Fields()
+    writer = open_writer(output, fmt, resume=resume, gz=gz)
+    summary = Summary(earlier_errors=writer.earlier_errors)
+    todo = pending(paths, fields, max_bytes, limit, writer.done, summary)
+    pool, slots, stop = None, None, threading.Event()
+    t0 = time.perf_counter()
+    try:
+        if jobs > 1:
+            pool = _pool(jobs, max_chars, fmt)
+            slots = threading.Semaphore(max(64, 4 * jobs * chunksize))
+            outcomes = pool.imap(_work, _bounded(todo, slots, stop), chunksize)
+        else:
+            if nlp is None:
+                from .pipeline import default_nlp
+
+                nlp = default_nlp()
+            outcomes = (process(doc, nlp, max_chars, fmt) for doc in todo)
+        with progress_bar(progress, paths, fields, writer.done) as bar:
+            consume(outcomes, writer, summary, bar, log, on_outcome, slots)
+    finally:
+        summary.seconds = time.perf_counter() - t0
+        writer.close()
+        if pool is not None:
+            stop.set()
+            pool.terminate()
+            pool.join()
+    return summary
+
+
+def progress_bar(progress: bool | None, paths=None, fields=None, done=()):
+    """A tqdm bar on standard error (``progress=None``: only on a terminal); with ``paths`` a background
+    thread counts the documents for the ETA."""
+    from tqdm import tqdm
+
+    disable = None if progress is None else not progress  # None: only on a terminal
+    bar = tqdm(total=None, unit="doc", desc="welfare-nlp", file=sys.stderr, disable=disable, dynamic_ncols=True,
+               smoothing=0.05)
+    if not bar.disable and paths and not done:  # with resume the count would include the skipped ones
+        _count_in_background(paths, fields, bar)
+    return bar

@@ -1,0 +1,80 @@
+"""The batch extraction on a Dask cluster: the same documents, outcomes and output as ``batch.run``.
+
+    welfare-nlp extract archive.jsonl.gz -o out.jsonl --scheduler tcp://scheduler:8786
+
+This process reads the inputs (they need not be on the workers' disks), sends them in windows of
+documents as ``dask.bag`` partitions to the cluster, and writes the outcomes in input order with the
+writers of ``batch`` (so ``--resume`` and the formats work the same). Each worker process loads the
+pipeline once (``default_nlp``) and keeps it. Two windows are in flight, so the cluster works while
+this process writes. ``dask`` and ``distributed`` are imported here only (``pip install
+welfare_nlp[batch]``).
+"""
+from __future__ import annotations
+
+import itertools
+import time
+from collections import deque
+from typing import Iterable, Iterator
+
+from .batch import DEFAULT_MAX_CHARS, Outcome, Summary, consume, open_writer, pending, process, progress_bar
+from .inputs import DEFAULT_MAX_BYTES, Fields, InputDoc
+
+
+def _extract_one(doc: InputDoc, max_chars: int, fmt: str) -> Outcome:
+    from .pipeline import default_nlp
+
+    return process(doc, default_nlp(), max_chars, fmt)
+
+
+def extract_bag(docs: Iterable[InputDoc], *, max_chars: int = DEFAULT_MAX_CHARS, fmt: str = "jsonl",
+                npartitions: int | None = None):
+    """A ``dask.bag.Bag`` of the :class:`~welfare_nlp.batch.Outcome` of each document (read with
+    ``read_inputs(..., prepare=False)``: decoding and HTML extraction run on the workers too)."""
+    import dask.bag as db
+
+    docs = list(docs)
+    return db.from_sequence(docs, npartitions=max(1, min(npartitions or 1, len(docs)))).map(
+        _extract_one, max_chars=max_chars, fmt=fmt)
+
+
+def _windows(docs: Iterator[InputDoc], size: int) -> Iterator[list[InputDoc]]:
+    while True:
+        window = list(itertools.islice(docs, size))
+        if not window:
+            return
+        yield window
+
+
+def run(paths: Iterable[str], output: str | None = None, *, scheduler, jobs: int = 1, fmt: str = "jsonl",
+        gz: bool | None = None, resume: bool = False, fields: Fields | None = None,
+        max_chars: int = DEFAULT_MAX_CHARS, max_bytes: int = DEFAULT_MAX_BYTES, progress: bool | None = None,
+        limit: int | None = None, window: int = 256, log=None) -> Summary:
+    """``batch.run`` on the Dask cluster at ``scheduler`` (an address, or a ``distributed.Client``);
+    ``jobs`` is ignored: the cluster's workers are the jobs."""
+    from distributed import Client
+
+    client = scheduler if isinstance(scheduler, Client) else Client(scheduler)
+    writer = open_writer(output, fmt, resume=resume, gz=gz)
+    summary = Summary(earlier_errors=writer.earlier_errors)
+    todo = pending(list(paths), fields or Fields(), max_bytes, limit, writer.done, summary)
+    nparts = 2 * max(1, sum(client.nthreads().values()))
+
+    def outcomes() -> Iterator[Outcome]:
+        in_flight: deque = deque()
+        for win in _windows(todo, window):
+            in_flight.append(client.compute(extract_bag(win, max_chars=max_chars, fmt=fmt, npartitions=nparts)))
+            if len(in_flight) == 2:
+                yield from in_flight.popleft().result()
+        while in_flight:
+            yield from in_flight.popleft().result()
+
+    t0 = time.perf_counter()
+    try:
+        with progress_bar(progress) as bar:
+            consume(outcomes(), writer, summary, bar, log)
+    finally:
+        summary.seconds = time.perf_counter() - t0
+        writer.close()
+        if client is not scheduler:
+            client.close()
+    return summary
