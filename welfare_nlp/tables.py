@@ -79,7 +79,7 @@ def _cell(v):
 
 def _read_csv_rows(path: Path, header: list[str]):
     """The complete rows of a CSV table that a killed run may have cut; a cut last row is left out."""
-    with open(path, encoding="utf-8", newline="") as fh:
+    with open(path, encoding="utf-8", errors="replace", newline="") as fh:  # a kill may cut a character
         text_ends_whole = True
         fh.seek(0, os.SEEK_END)
         if fh.tell():
