@@ -64,7 +64,7 @@ def _train_ner(args) -> int:
         if not (vectors / "config.cfg").exists() and not (vectors / "vocab").exists():
             vectors = train_vectors(data, work, dim=args.vectors_dim, bucket=args.vectors_bucket)
     best = train(data, work / "runs" / args.variant, work, variant=args.variant, vectors=vectors,
-                 max_steps=args.max_steps, width=args.width, seed=args.seed)
+                 max_steps=args.max_steps, width=args.width, hidden=args.hidden, seed=args.seed)
     finish(best, out, data, argv=sys.argv)
     return 0
 
@@ -108,7 +108,8 @@ def build_parser() -> argparse.ArgumentParser:
     tr.add_argument("--work", default="build/ner", help="scratch folder (corpora, vectors, training runs)")
     tr.add_argument("--variant", default="combined", choices=["peyma", "combined"])
     tr.add_argument("--max-steps", type=int, default=12000)
-    tr.add_argument("--width", type=int, default=128)
+    tr.add_argument("--width", type=int, default=128, help="encoder width")
+    tr.add_argument("--hidden", type=int, default=128, help="hidden width of the NER layer")
     tr.add_argument("--vectors-dim", type=int, default=100)
     tr.add_argument("--vectors-bucket", type=int, default=50000)
     tr.add_argument("--no-vectors", action="store_true")
