@@ -63,6 +63,22 @@ def test_parallel_output_equals_serial_and_errors_are_lines(mixed, tmp_path):
     assert s2.line().startswith("34 documents, 30 records, errors E001: 1, E003: 1, E004: 2")
 
 
+def test_an_unexpected_failure_is_an_e010_line_not_a_crash(tmp_path, monkeypatch):
+    src = _jsonl(tmp_path / "in.jsonl", _texts(3))
+
+    def prepare(doc):
+        if doc.id == "d0001":
+            raise RuntimeError("parser crashed")
+        return doc
+
+    monkeypatch.setattr(batch, "prepare", prepare)
+    out = tmp_path / "o.jsonl"
+    s = run([str(src)], str(out), progress=False, log=lambda m: None)
+    recs = _lines(out)
+    assert [r.get("error", {}).get("code") for r in recs] == [None, "E010", None] and dict(s.errors) == {"E010": 1}
+    assert "parser crashed" in recs[1]["error"]["message"] and "d0001" in recs[1]["error"]["message"]
+
+
 def test_reading_is_bounded_by_the_documents_in_flight(tmp_path, monkeypatch):
     src = _jsonl(tmp_path / "in.jsonl", _texts(400))
     read = []

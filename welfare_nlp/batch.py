@@ -92,19 +92,19 @@ def process(doc: InputDoc, nlp, max_chars: int = DEFAULT_MAX_CHARS, fmt: str = "
     from .pipeline import extract
     from .record import ErrorInfo, ErrorRecord
 
-    doc = prepare(doc)
-    err = doc.error
-    rec = None
-    if err is None:
-        try:
+    rec = err = None
+    try:
+        doc = prepare(doc)
+        err = doc.error
+        if err is None:
             if len(doc.text) > max_chars:
                 raise DocumentTooLarge(str(len(doc.text)), doc_id=doc.id)
             rec = extract(doc.text, id=doc.id, published=doc.published, nlp=nlp)
             rec.encoding, rec.title = doc.encoding, doc.title
-        except WelfareNLPError as exc:
-            err = exc
-        except Exception as exc:  # noqa: BLE001 - one bad document must not stop the run
-            err = ExtractionFailed(f"{type(exc).__name__}: {exc}", doc_id=doc.id)
+    except WelfareNLPError as exc:
+        err = exc
+    except Exception as exc:  # noqa: BLE001 - one bad document (or page) must not stop the run
+        err = ExtractionFailed(f"{type(exc).__name__}: {exc}", doc_id=doc.id)
     if err is not None:
         rec = ErrorRecord(id=doc.id, error=ErrorInfo(code=err.code, message=err.message))
     if fmt == "jsonl":
