@@ -62,7 +62,8 @@ class BadPublished(WelfareNLPError):
 
 class InputNotFound(WelfareNLPError):
     code = "E007"
-    template = "{detail} does not exist or is not a .txt file, a directory or a .jsonl/.jsonl.gz file"
+    template = ("{detail} does not exist or cannot be read; give a directory or a .txt, .html, .jsonl(.gz), .csv(.gz) "
+                "or .warc(.gz) file")
 
 
 class ExtractionFailed(WelfareNLPError):
