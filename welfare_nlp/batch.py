@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import gzip
+import itertools
 import json
 import os
 import re
@@ -272,8 +273,6 @@ def pending(paths: list[str], fields: Fields, max_bytes: int, limit: int | None,
     """The documents to process: read unprepared, the first ``limit``, those not ``done`` (counted as skipped)."""
     docs: Iterable[InputDoc] = read_inputs(paths, fields, max_bytes=max_bytes, prepare=False)
     if limit is not None:
-        import itertools
-
         docs = itertools.islice(docs, limit)
     for doc in docs:
         if doc.id in done:
@@ -317,7 +316,11 @@ def run(paths: Iterable[str], output: str | None = None, *, jobs: int = 1, fmt: 
     pool, slots, stop = None, None, threading.Event()
     t0 = time.perf_counter()
     try:
-        if jobs > 1:
+        first = next(todo, None)  # nothing left to do (a finished run resumed): no workers, no pipeline
+        todo = itertools.chain([first] if first is not None else [], todo)
+        if first is None:
+            outcomes = iter(())
+        elif jobs > 1:
             pool = _pool(jobs, max_chars, fmt)
             slots = threading.Semaphore(max(64, 4 * jobs * chunksize))
             outcomes = pool.imap(_work, _bounded(todo, slots, stop), chunksize)
