@@ -249,19 +249,19 @@ def _bounded(docs: Iterable[InputDoc], slots: threading.Semaphore, stop: threadi
         yield doc
 
 
-def _pool(jobs: int, max_chars: int, fmt: str):
+def _pool(jobs: int, max_chars: int, fmt: str, tasks_per_worker: int | None = None):
     import multiprocessing as mp
 
     methods = mp.get_all_start_methods()
     ctx = mp.get_context("forkserver" if "forkserver" in methods else "spawn")
     if ctx.get_start_method() == "forkserver":
         ctx.set_forkserver_preload(["welfare_nlp.pipeline", "welfare_nlp.batch", "spacy"])
-    return ctx.Pool(jobs, initializer=_init_worker, initargs=(max_chars, fmt))
+    return ctx.Pool(jobs, initializer=_init_worker, initargs=(max_chars, fmt), maxtasksperchild=tasks_per_worker)
 
 
-def _count_in_background(paths, fields, bar) -> None:
+def _count_in_background(paths, fields, bar, limit: int | None = None) -> None:
     def count():
-        n = sum(1 for _ in read_inputs(paths, fields, prepare=False, content=False))
+        n = sum(1 for _ in itertools.islice(read_inputs(paths, fields, prepare=False, content=False), limit))
         bar.total = n
         bar.refresh()
 
@@ -301,9 +301,14 @@ def consume(outcomes: Iterable[Outcome], writer, summary: Summary, bar, log: Cal
 def run(paths: Iterable[str], output: str | None = None, *, jobs: int = 1, fmt: str = "jsonl",
         gz: bool | None = None, resume: bool = False, fields: Fields | None = None,
         max_chars: int = DEFAULT_MAX_CHARS, max_bytes: int = DEFAULT_MAX_BYTES, progress: bool | None = None,
-        limit: int | None = None, chunksize: int = 4, log: Callable[[str], None] | None = None,
-        on_outcome: Callable[[Outcome], None] | None = None, nlp=None) -> Summary:
+        limit: int | None = None, chunksize: int = 4, recycle: int | None = 20_000,
+        log: Callable[[str], None] | None = None, on_outcome: Callable[[Outcome], None] | None = None,
+        nlp=None) -> Summary:
     """Extract every document of ``paths`` into ``output``; see the module docstring.
+
+    ``recycle``: a worker process is replaced by a fresh one (pipeline loaded anew) after about so
+    many documents, which bounds the growth of spaCy's string store over a long archive (a second
+    or so per replacement; ``None``: never). ``jobs=1`` runs in this process and is not recycled.
 
     ``progress``: a bar on standard error (``None``: only when it is a terminal); ``log`` gets a
     line per failed document (default: standard error); ``limit`` stops after so many documents
@@ -321,7 +326,7 @@ def run(paths: Iterable[str], output: str | None = None, *, jobs: int = 1, fmt: 
         if first is None:
             outcomes = iter(())
         elif jobs > 1:
-            pool = _pool(jobs, max_chars, fmt)
+            pool = _pool(jobs, max_chars, fmt, -(-recycle // chunksize) if recycle else None)
             slots = threading.Semaphore(max(64, 4 * jobs * chunksize))
             outcomes = pool.imap(_work, _bounded(todo, slots, stop), chunksize)
         else:
@@ -330,7 +335,7 @@ def run(paths: Iterable[str], output: str | None = None, *, jobs: int = 1, fmt: 
 
                 nlp = default_nlp()
             outcomes = (process(doc, nlp, max_chars, fmt) for doc in todo)
-        with progress_bar(progress, paths, fields, writer.done) as bar:
+        with progress_bar(progress, paths, fields, writer.done, limit) as bar:
             consume(outcomes, writer, summary, bar, log, on_outcome, slots)
     finally:
         summary.seconds = time.perf_counter() - t0
@@ -342,7 +347,7 @@ def run(paths: Iterable[str], output: str | None = None, *, jobs: int = 1, fmt: 
     return summary
 
 
-def progress_bar(progress: bool | None, paths=None, fields=None, done=()):
+def progress_bar(progress: bool | None, paths=None, fields=None, done=(), limit: int | None = None):
     """A tqdm bar on standard error (``progress=None``: only on a terminal); with ``paths`` a background
     thread counts the documents for the ETA."""
     from tqdm import tqdm
@@ -351,5 +356,5 @@ def progress_bar(progress: bool | None, paths=None, fields=None, done=()):
     bar = tqdm(total=None, unit="doc", desc="welfare-nlp", file=sys.stderr, disable=disable, dynamic_ncols=True,
                smoothing=0.05)
     if not bar.disable and paths and not done:  # with resume the count would include the skipped ones
-        _count_in_background(paths, fields, bar)
+        _count_in_background(paths, fields, bar, limit)
     return bar
