@@ -69,6 +69,19 @@ def _train_ner(args) -> int:
     return 0
 
 
+def _train_topic(args) -> int:
+    from .topic import train
+
+    command = (f"welfare-nlp train-topic --data {args.data} --out {args.out} --seed {args.seed} "
+               f"--test-size {args.test_size} --C {args.C:g} --cv {args.cv} --buckets {args.buckets}")
+    report = train(args.data, args.out, seed=args.seed, test_size=args.test_size, C=args.C, cv=args.cv,
+                   config={"buckets": args.buckets}, command=command)
+    print(json.dumps({"coarse_macro_f1": report["coarse"]["macro_f1"], "social_macro_f1": report["social"]["macro_f1"],
+                      "coarse_cv": report.get("coarse_cv"), "documents": report["documents"], "out": args.out},
+                     ensure_ascii=False))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     from . import __version__
 
@@ -115,6 +128,16 @@ def build_parser() -> argparse.ArgumentParser:
     tr.add_argument("--no-vectors", action="store_true")
     tr.add_argument("--seed", type=int, default=0)
     tr.set_defaults(func=_train_ner)
+    tt = sub.add_parser("train-topic", help="train the topic model (coarse topics, social vs rest) and write it with "
+                                            "its card")
+    tt.add_argument("--data", default="../shared/data", help="folder with news/farsnews_*.jsonl.gz")
+    tt.add_argument("--out", default="models/topic")
+    tt.add_argument("--seed", type=int, default=0)
+    tt.add_argument("--test-size", type=float, default=0.2, help="held-out share, stratified (default 0.2)")
+    tt.add_argument("--C", type=float, default=10.0, help="inverse regularisation of the logistic regressions")
+    tt.add_argument("--cv", type=int, default=5, help="folds of the extra cross-validation (0: none)")
+    tt.add_argument("--buckets", type=int, default=2 ** 18, help="hashed feature space")
+    tt.set_defaults(func=_train_topic)
     sc = sub.add_parser("schema", help="print the JSON Schema of a record")
     sc.set_defaults(func=_schema)
     return ap

@@ -44,6 +44,7 @@ class DocContext:
     body_end: int | None = None
     entities: list[Entity] = field(default_factory=list)
     found: dict[str, list[Found]] = field(default_factory=dict)
+    topic: dict[str, Any] | None = None   # set by the topic stage: label, probabilities, scores
 
     @classmethod
     def from_raw(cls, raw: str, published: _dt.date | None = None) -> "DocContext":

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from . import amounts, boilerplate, dates, events, head_counts, ner, officials, percentages, provinces
+from . import amounts, boilerplate, dates, events, head_counts, ner, officials, percentages, provinces, topic
 from .context import DocContext, Found
 
 
@@ -34,6 +34,7 @@ STAGES: dict[str, Callable[[DocContext], DocContext]] = {
     "dates": _adding(dates.extract),
     "officials": _adding(officials.extract),
     "events": _adding(events.extract),
+    "topic": topic.stage,               # ctx.topic (and doc.cats) from the shipped topic model, if any
 }
 
 # which span group each item kind goes to on a spaCy Doc
@@ -78,6 +79,8 @@ class StageComponent:
                 if span is not None:
                     spans.append(span)
             doc.spans[group] = SpanGroup(doc, name=group, spans=spans)
+        if ctx.topic and not doc.cats:
+            doc.cats = dict(ctx.topic["scores"])
         return doc
 
 

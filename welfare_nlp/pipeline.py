@@ -207,6 +207,9 @@ def build_record(ctx: DocContext, doc_id: str | None = None) -> Record:
     rec["quotes"] = [Quote(**_base(ctx, it), speaker=it.data["speaker"]) for it in ctx.items("quote")]
     rec["entities"] = [Entity(**_span(ctx, s, e), label=label, source=src, score=round(float(sc), 4))
                        for label, s, e, src, sc in entity_items(ctx, nested=True)]
+    if ctx.topic:
+        rec.update(topic=ctx.topic["topic"], topic_probability=ctx.topic["topic_probability"],
+                   social_probability=ctx.topic["social_probability"])
     return Record(**rec)
 
 

@@ -125,6 +125,12 @@ class Record(_Model):
     events: list[Event] = Field(default_factory=list)
     quotes: list[Quote] = Field(default_factory=list)
     entities: list[Entity] = Field(default_factory=list)
+    topic: Optional[str] = Field(None, description="coarse topic (politics, social, economy, sports, culture, world) "
+                                                   "from the topic model; null without a model")
+    topic_probability: Optional[float] = Field(None, ge=0, le=1, description="the model's probability of `topic`")
+    social_probability: Optional[float] = Field(None, ge=0, le=1,
+                                                description="probability that the document is social/welfare news "
+                                                            "(the model's binary head)")
     encoding: Optional[str] = Field(None, description="the input's detected text encoding (files, HTML, WARC, CSV)")
     title: Optional[str] = Field(None, description="the page title of an HTML or WARC input")
 
