@@ -3,7 +3,8 @@ import sys
 
 
 def test_import_is_light():
-    code = ("import sys, welfare_nlp; heavy = [m for m in ('spacy', 'pydantic', 'jdatetime', 'torch', 'hazm', 'dask') "
+    code = ("import sys, welfare_nlp; heavy = [m for m in ('spacy', 'pydantic', 'jdatetime', 'torch', 'hazm', 'dask', "
+            "'pandas', 'matplotlib', 'sklearn', 'numpy') "
             "if m in sys.modules]; print(','.join(heavy))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""

@@ -3,13 +3,16 @@
     >>> import welfare_nlp
     >>> record = welfare_nlp.extract(text, id="doc-1", published="2019-01-02")
     >>> nlp = welfare_nlp.load(); doc = nlp(text); doc._.record
+    >>> frames = welfare_nlp.read_records("out.jsonl"); frames.officials      # pandas (extra: research)
+    >>> welfare_nlp.render(text)                                              # displaCy, right to left
 
-``import welfare_nlp`` is light: spaCy, pydantic and the lexicons load on first use.
+``import welfare_nlp`` is light: spaCy, pydantic, the lexicons, pandas and matplotlib load on first use.
 """
 from __future__ import annotations
 
 __version__ = "0.1.0"
-__all__ = ["__version__", "load", "extract", "extract_doc", "normalize", "json_schema"]
+__all__ = ["__version__", "load", "extract", "extract_doc", "normalize", "json_schema", "read_records", "to_frames",
+           "render"]
 
 
 def load(**kwargs):
@@ -44,3 +47,25 @@ def json_schema():
     from .record import json_schema as _schema
 
     return _schema()
+
+
+def read_records(path):
+    """pandas DataFrames (documents, officials, amounts, ...) of a JSON Lines file written by
+    ``welfare-nlp extract`` (see ``welfare_nlp.frames``)."""
+    from .frames import read_records as _read
+
+    return _read(path)
+
+
+def to_frames(records):
+    """pandas DataFrames of records (``Record`` objects, dicts or JSON strings; see ``welfare_nlp.frames``)."""
+    from .frames import to_frames as _to_frames
+
+    return _to_frames(records)
+
+
+def render(doc_or_text, *, text=None, page=False, labels=None):
+    """displaCy HTML, right to left, with the extracted items coloured (see ``welfare_nlp.rendering``)."""
+    from .rendering import render as _render
+
+    return _render(doc_or_text, text=text, page=page, labels=labels)

@@ -1,0 +1,74 @@
+"""displaCy view: right to left, items coloured at the record's offsets into the original text."""
+import html
+import re
+
+import pytest
+
+import welfare_nlp
+from welfare_nlp.rendering import COLORS, HTML, marks, render
+
+RAW = ("عباس صادق زاده مدير كل بهزيستي استان كرمان گفت: ۲۵۰۰نفر از مددجويان ۳۶۰ ميليارد تومان تسهیلات "
+       "گرفتند و ۶۰ درصد آنها زنان بودند. <b>خبر</b> ۱۳ شهريور ۱۴۰۲")
+
+_MARK = re.compile(r'<mark class="entity" style="background: (#[0-9a-f]+);[^"]*">\s*(.*?)\s*<span[^>]*>(\w+)</span>',
+                   re.S)
+
+
+def _marked(h):
+    return [(html.unescape(text), label, color) for color, text, label in _MARK.findall(h)]
+
+
+@pytest.fixture(scope="module")
+def record(extract):
+    return extract(RAW, id="r1")
+
+
+def test_right_to_left_with_every_kind_coloured(record):
+    h = render(record, text=RAW)
+    assert isinstance(h, HTML) and h._repr_html_() == str(h)
+    assert "direction: rtl" in h
+    got = {(text, label) for text, label, _ in _marked(h)}
+    assert {("عباس صادق زاده", "OFFICIAL"), ("مدير كل", "TITLE"), ("۲۵۰۰نفر از مددجويان", "HEAD_COUNT"),
+            ("۳۶۰ ميليارد تومان", "AMOUNT"), ("۶۰ درصد", "PERCENT"), ("۱۳ شهريور ۱۴۰۲", "DATE")} <= got
+    # the province inside the organisation is shown, the organisation around it is not (no nesting)
+    assert ("كرمان", "PROVINCE") in got and ("بهزيستي استان كرمان", "ORG") not in got
+    for _, label, color in _marked(h):
+        assert color == COLORS[label]
+
+
+def test_text_is_escaped(record):
+    h = render(record, text=RAW)
+    assert "<b>خبر</b>" not in h and "&lt;b&gt;خبر&lt;/b&gt;" in h
+
+
+def test_marks_never_overlap_and_point_into_the_original(record):
+    m = marks(record.model_dump(mode="json"))
+    assert m == sorted(m, key=lambda x: x["start"])
+    for a, b in zip(m, m[1:]):
+        assert a["end"] <= b["start"]
+    assert {RAW[x["start"]:x["end"]] for x in m if x["label"] == "AMOUNT"} == {"۳۶۰ ميليارد تومان"}
+
+
+def test_text_doc_and_record_give_the_same_marks(nlp, record):
+    from_record = _marked(render(record.model_dump(mode="json"), text=RAW))
+    from_doc = _marked(render(nlp(RAW)))
+    from_text = _marked(welfare_nlp.render(RAW))
+    assert from_record == from_doc == from_text
+
+
+def test_labels_limit_the_marks(record):
+    got = {label for _, label, _ in _marked(render(record, text=RAW, labels=["AMOUNT", "DATE"]))}
+    assert got == {"AMOUNT", "DATE"}
+
+
+def test_a_whole_page_says_rtl_and_persian(record):
+    page = render(record, text=RAW, page=True)
+    assert page.lstrip().startswith("<!DOCTYPE html>") and 'lang="fa"' in page
+    assert re.search(r"<body[^>]*direction: rtl", page)
+
+
+def test_a_record_needs_its_text(record):
+    with pytest.raises(ValueError, match="text="):
+        render(record)
+    with pytest.raises(TypeError):
+        render(42)

@@ -1,0 +1,102 @@
+"""displaCy view of a record: the original text, right to left, with the extracted items coloured.
+
+    >>> welfare_nlp.render(text)              # in Jupyter: shown inline (the value is an HTML string)
+    >>> welfare_nlp.render(doc)               # a Doc from welfare_nlp.load()
+    >>> welfare_nlp.render(record, text=raw)  # a Record or its JSON dict, with the text it came from
+
+Items are marked on the ORIGINAL text at the record's offsets. displaCy's entity view cannot nest
+marks, so where items overlap the one higher in ``PRIORITY`` is shown (an official's name over a
+province inside it, a province over the organisation that contains it).
+"""
+from __future__ import annotations
+
+import html
+from typing import Any
+
+# label -> colour; the labels shown, in the order of priority where items overlap
+COLORS = {
+    "OFFICIAL": "#f4a6a6",
+    "AMOUNT": "#9fdf9f",
+    "HEAD_COUNT": "#ffd27f",
+    "PERCENT": "#d9c2f0",
+    "DATE": "#9ecbff",
+    "TITLE": "#f7c6e0",
+    "PROVINCE": "#7fd6d0",
+    "CITY": "#bfe8e5",
+    "ORG": "#e0d6b8",
+    "EVENT": "#d0d0d0",
+}
+PRIORITY = tuple(COLORS)
+
+
+class HTML(str):
+    """An HTML string that Jupyter shows rendered."""
+
+    def _repr_html_(self) -> str:
+        return str(self)
+
+
+def marks(record: dict) -> list[dict]:
+    """``{"start", "end", "label"}`` for the items of a record (JSON dict), overlaps resolved by
+    ``PRIORITY``, sorted by position."""
+    cand: list[tuple[int, int, str]] = []
+    for o in record.get("officials") or []:
+        cand.append((o["start"], o["end"], "OFFICIAL"))
+        for m in o.get("mentions") or []:
+            cand.append((m["start"], m["end"], "OFFICIAL"))
+        if o.get("title_span"):
+            cand.append((o["title_span"]["start"], o["title_span"]["end"], "TITLE"))
+        if o.get("organization_span"):
+            cand.append((o["organization_span"]["start"], o["organization_span"]["end"], "ORG"))
+    for field, label in (("amounts", "AMOUNT"), ("head_counts", "HEAD_COUNT"), ("percentages", "PERCENT"),
+                         ("cities", "CITY"), ("organizations", "ORG"), ("events", "EVENT")):
+        for it in record.get(field) or []:
+            cand.append((it["start"], it["end"], label))
+    for field, label in (("dates", "DATE"), ("provinces", "PROVINCE")):
+        for it in record.get(field) or []:
+            cand.append((it["start"], it["end"], label))
+            for m in it.get("mentions") or []:
+                cand.append((m["start"], m["end"], label))
+    rank = {lab: i for i, lab in enumerate(PRIORITY)}
+    cand = sorted(set(c for c in cand if c[1] > c[0]), key=lambda c: (rank[c[2]], c[0], -(c[1] - c[0])))
+    kept: list[tuple[int, int, str]] = []
+    for s, e, lab in cand:
+        if all(e <= ks or s >= ke for ks, ke, _ in kept):
+            kept.append((s, e, lab))
+    return [{"start": s, "end": e, "label": lab} for s, e, lab in sorted(kept)]
+
+
+def _record_and_text(obj: Any, text: str | None) -> tuple[dict, str]:
+    if isinstance(obj, str) and text is None:
+        from .pipeline import extract
+
+        return extract(obj).model_dump(mode="json"), obj
+    if hasattr(obj, "_") and hasattr(obj, "user_data"):  # a spaCy Doc from welfare_nlp.load()
+        return obj._.record.model_dump(mode="json"), obj._.wnlp.nt.raw
+    if hasattr(obj, "model_dump"):
+        obj = obj.model_dump(mode="json")
+    if isinstance(obj, dict):
+        if text is None:
+            raise ValueError("a record holds no text: render(record, text=the_original_text)")
+        return obj, text
+    raise TypeError(f"cannot render {type(obj).__name__}: give a text, a Doc, or a record with text=")
+
+
+def render(obj: Any, *, text: str | None = None, page: bool = False, labels: list[str] | None = None) -> HTML:
+    """displaCy entity HTML of a text (extracted here), a welfare_nlp ``Doc``, or a record (``Record``
+    or JSON dict) with ``text=``, right to left (``dir="rtl"``, ``lang="fa"``). ``labels`` limits the
+    marks to some of ``PRIORITY``; ``page`` gives a whole HTML page."""
+    from spacy import displacy
+
+    record, raw = _record_and_text(obj, text)
+    ents = marks(record)
+    if labels is not None:
+        ents = [m for m in ents if m["label"] in labels]
+    title = record.get("id") or ""
+    if record.get("topic"):
+        title += f" · {record['topic']} ({record.get('topic_probability', 0):.2f})"
+    data = {"text": raw, "ents": ents, "title": html.escape(title) or None,
+            "settings": {"lang": "fa", "direction": "rtl"}}
+    options = {"colors": COLORS, "ents": list(labels or PRIORITY)}
+    out = displacy.render(data, style="ent", manual=True, page=page, jupyter=False, options=options)
+    return HTML(out)
