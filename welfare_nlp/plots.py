@@ -188,6 +188,6 @@ def save_all(data: Any, out_dir: str | os.PathLike, *, dpi: int = 110) -> dict[s
     paths = {}
     for name, fn in PLOTS.items():
         p = out / f"{name}.png"
-        fn(frames).savefig(p, dpi=dpi)
+        fn(frames).savefig(p, dpi=dpi, bbox_inches="tight", pad_inches=0.15)
         paths[name] = p
     return paths
