@@ -117,9 +117,9 @@ def test_shipped_model_reproduces_its_held_out_score():
     assert f1 >= 0.80
 
 
-@needs_shared(NEWS / "farsnews_2023.jsonl.gz")
-def test_training_writes_a_model_whose_numpy_predictions_match_scikit_learn(tmp_path):
-    pytest.importorskip("sklearn")
+@pytest.fixture
+def tiny_data(tmp_path):
+    """A small news folder: the first 12 documents of each desk of farsnews_2023 (an empty 2008 file)."""
     data = tmp_path / "data"
     (data / "news").mkdir(parents=True)
     per_class: dict[str, int] = {}
@@ -132,12 +132,36 @@ def test_training_writes_a_model_whose_numpy_predictions_match_scikit_learn(tmp_
                 dst.write(line)
     with gzip.open(data / "news" / "farsnews_2008.jsonl.gz", "wt", encoding="utf-8"):
         pass
+    return data, sum(per_class.values())
+
+
+@needs_shared(NEWS / "farsnews_2023.jsonl.gz")
+def test_train_topic_command(tiny_data, tmp_path, capsys):
+    pytest.importorskip("sklearn")
+    from welfare_nlp.cli import main
+
+    data, _ = tiny_data
+    out = tmp_path / "cli-model"
+    assert main(["train-topic", "--data", str(data), "--out", str(out), "--cv", "0", "--buckets", "4096"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert 0 <= printed["coarse_macro_f1"] <= 1 and printed["out"] == str(out)
+    meta = json.loads((out / "config.json").read_text(encoding="utf-8"))
+    assert meta["features"]["buckets"] == 4096 and meta["command"].startswith(
+        f"welfare-nlp train-topic --data {data} --out {out} --seed 0")
+    assert meta["command"] in (out / "MODEL_CARD.md").read_text(encoding="utf-8")
+    assert topic.TopicModel(out).predict("تیم ملی فوتبال")["topic"] in topic.TOPICS
+
+
+@needs_shared(NEWS / "farsnews_2023.jsonl.gz")
+def test_training_writes_a_model_whose_numpy_predictions_match_scikit_learn(tiny_data, tmp_path):
+    pytest.importorskip("sklearn")
+    data, n_written = tiny_data
     out = tmp_path / "model"
     cfg = {"buckets": 2 ** 12}
     report = topic.train(data, out, cv=0, config=cfg, command="test")
     docs = topic.load_news(data)
-    assert 0 < report["documents"] == len(docs) <= sum(per_class.values()) and report["test"] > 0
-    assert report["read"]["duplicate"] == sum(per_class.values()) - len(docs)
+    assert 0 < report["documents"] == len(docs) <= n_written and report["test"] > 0
+    assert report["read"]["duplicate"] == n_written - len(docs)
     assert sorted(p.name for p in out.iterdir()) == ["MODEL_CARD.md", "config.json", "metrics.json", "model.npz"]
 
     # the same heads, fitted again, against the model read back from disk
