@@ -507,6 +507,8 @@ class _Resolver:
                 s, e, honor, source, *score = found
                 score = score[0] if score else (0.85 if source.endswith("first_name") else 0.75)
                 person = self._person_from_tokens(s, e, honor, source, score)
+                if e - s == 1 and " " not in person.name:
+                    self._complete_name(person, s)
                 k = e
                 if k < len(toks) and toks[k].text in ("،", ",", "-"):
                     k += 1
@@ -546,6 +548,11 @@ class _Resolver:
                     person, e = known
                     person.mentions.append((toks[j].start, toks[e - 1].end, "surname"))
                     speech = _speech_in_sentence(toks, j)
+                    if near and person.role is None and pending_role is not None \
+                            and toks[j].sent - pending_role.sent <= 3:
+                        # a person named earlier without a role continues an unnamed role's speech
+                        self._assign(person, pending_role, "rule:officials.discourse")
+                        pending_role = None
                     if speech:
                         self._speaks(person, speech)
                     i = e

@@ -83,10 +83,11 @@ def extract(ctx: DocContext) -> list[Found]:
             continue
         source, score = "gazetteer:provinces", 0.98
         if p.get("ambiguous"):
-            # the NER model, when present, decides: LOC is a place, ORG (خبرگزاری فارس) is not
+            # a place cue (استان فارس, بهزیستی فارس) or the NER model's LOC makes it a place; a name
+            # inside an organisation (استانداری فارس) still counts, «خبرگزاری فارس» never does
             model = _model_label(ctx, m.start(), m.end())
             before = text[max(0, m.start() - 25):m.start()]
-            if model == "ORG" or (model != "LOC" and (_NOT_PLACE.search(before) or not _PLACE_CUE.search(before))):
+            if _NOT_PLACE.search(before) or not (_PLACE_CUE.search(before) or model == "LOC"):
                 continue
             source, score = ("model:ner+gazetteer:provinces", 0.93) if model == "LOC" else (source, 0.9)
         out.append(_province_item(p, m.start(), m.end(), source, score))
