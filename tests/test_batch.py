@@ -212,3 +212,23 @@ def test_sigkill_at_random_points_then_resume_loses_and_duplicates_nothing(tmp_p
     else:
         ids = [r["id"] for r in _lines(out)]  # every line is whole JSON
     assert sorted(ids) == [d for d, _ in docs], f"seed {seed}"
+
+
+def test_topic_filter_keeps_only_that_topic(tmp_path):
+    """--topic social: records on other topics are left out and counted; error rows stay."""
+    from welfare_nlp.cli import main
+
+    src = tmp_path / "in.jsonl"
+    social = ("مدیرکل بهزیستی استان کرمان گفت: ۵۰۰ زن سرپرست خانوار و معلولان تحت پوشش بهزیستی مستمری و "
+              "تسهیلات اشتغال گرفتند و مددکاران اجتماعی از خانواده‌های نیازمند و کودکان بی‌سرپرست حمایت کردند.")
+    sports = ("تیم ملی فوتبال ایران در دیدار دوستانه با دو گل پیروز شد و سرمربی تیم ملی از بازیکنان و هواداران "
+              "در ورزشگاه آزادی تشکر کرد؛ لیگ برتر فوتبال هفته آینده با دیدار پرسپولیس و استقلال ادامه دارد.")
+    lines = [{"id": "s", "text": social}, {"id": "f", "text": sports}, {"id": "e", "text": "  "}]
+    src.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in lines) + "\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    rc = main(["extract", str(src), "-o", str(out), "-q", "--topic", "social"])
+    rows = [json.loads(l) for l in out.read_text(encoding="utf-8").splitlines()]
+    assert rc == 1  # the empty document is an error
+    assert [r["id"] for r in rows] == ["s", "e"]
+    assert rows[0]["topic"] == "social" or rows[0]["social_probability"] >= 0.5
+    assert main(["extract", str(src), "-o", str(tmp_path / "x.jsonl"), "-q", "--topic", "gardening"]) == 2

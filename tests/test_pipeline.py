@@ -46,3 +46,12 @@ def test_stage_subset():
     nlp = welfare_nlp.load(stages=["boilerplate", "amounts"])
     rec = nlp("۳۶۰ میلیارد تومان در استان کرمان")._.record
     assert len(rec.amounts) == 1 and rec.provinces == []
+
+
+def test_public_names_survive_submodule_imports():
+    import welfare_nlp
+    import welfare_nlp.normalize  # noqa: F401  (the submodule owns the name)
+    import welfare_nlp.rendering  # noqa: F401
+
+    assert callable(welfare_nlp.extract) and callable(welfare_nlp.render) and callable(welfare_nlp.load)
+    assert welfare_nlp.normalize.normalize("كرمان").text == "کرمان"

@@ -11,8 +11,9 @@
 from __future__ import annotations
 
 __version__ = "0.1.0"
-__all__ = ["__version__", "load", "extract", "extract_doc", "normalize", "json_schema", "read_records", "to_frames",
-           "render"]
+__all__ = ["__version__", "load", "extract", "extract_doc", "json_schema", "read_records", "to_frames", "render"]
+# The normaliser is the submodule ``welfare_nlp.normalize`` (``welfare_nlp.normalize.normalize(text)``): a
+# function of the same name here would be replaced by the submodule as soon as anything imports it.
 
 
 def load(**kwargs):
@@ -34,13 +35,6 @@ def extract_doc(text, *, id=None, published=None):
     from .pipeline import extract_doc as _extract_doc
 
     return _extract_doc(text, id=id, published=published)
-
-
-def normalize(text):
-    """The ``NormalizedText`` for ``text`` (normalised string plus the map back to ``text``)."""
-    from .normalize import normalize as _normalize
-
-    return _normalize(text)
 
 
 def json_schema():

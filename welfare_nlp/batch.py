@@ -42,6 +42,7 @@ class Outcome:
     code: str | None  # error code, None for a record
     message: str | None
     payload: object  # what the writer writes: a JSON line, or table rows
+    filtered: bool = False  # a record left out by a topic filter: nothing is written
 
 
 @dataclass
@@ -50,11 +51,12 @@ class Summary:
     skipped: int = 0  # already in the output (resume)
     errors: Counter = field(default_factory=Counter)  # by code, this run
     earlier_errors: int = 0  # error rows already in the output (resume)
+    filtered: int = 0  # records left out by --topic
     seconds: float = 0.0
 
     @property
     def records(self) -> int:
-        return self.documents - sum(self.errors.values())
+        return self.documents - sum(self.errors.values()) - self.filtered
 
     @property
     def documents_per_s(self) -> float:
@@ -67,6 +69,7 @@ class Summary:
     def line(self) -> str:
         errors = ", ".join(f"{c}: {k}" for c, k in sorted(self.errors.items())) or "none"
         resumed = f", {self.skipped} already written" if self.skipped else ""
+        resumed += f", {self.filtered} on other topics left out" if self.filtered else ""
         earlier = f" ({self.earlier_errors} earlier)" if self.earlier_errors else ""
         return (f"{self.documents} documents, {self.records} records, errors {errors}{earlier}{resumed}, "
                 f"{self.seconds:.1f} s ({self.documents_per_s:.1f} documents/s)")
@@ -76,7 +79,7 @@ class Summary:
 _WORKER: dict = {}
 
 
-def _init_worker(max_chars: int, fmt: str, ignore_sigint: bool = True) -> None:
+def _init_worker(max_chars: int, fmt: str, ignore_sigint: bool = True, topic=None) -> None:
     """Pool initializer: load the pipeline once for this process."""
     if ignore_sigint:
         import signal
@@ -84,12 +87,14 @@ def _init_worker(max_chars: int, fmt: str, ignore_sigint: bool = True) -> None:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     from .pipeline import default_nlp
 
-    _WORKER.update(nlp=default_nlp(), max_chars=max_chars, fmt=fmt)
+    _WORKER.update(nlp=default_nlp(), max_chars=max_chars, fmt=fmt, topic=topic)
 
 
-def process(doc: InputDoc, nlp, max_chars: int = DEFAULT_MAX_CHARS, fmt: str = "jsonl") -> Outcome:
+def process(doc: InputDoc, nlp, max_chars: int = DEFAULT_MAX_CHARS, fmt: str = "jsonl", topic=None) -> Outcome:
     """The outcome for one document: prepared (decoded, HTML main text), extracted, encoded for
-    the output format. Never raises for a bad document."""
+    the output format. Never raises for a bad document. With ``topic`` (a coarse topic or several,
+    see ``welfare_nlp.topic.keep``) a record on another topic is ``filtered`` and not written;
+    error rows always are."""
     from .pipeline import extract
     from .record import ErrorInfo, ErrorRecord
 
@@ -108,6 +113,11 @@ def process(doc: InputDoc, nlp, max_chars: int = DEFAULT_MAX_CHARS, fmt: str = "
         err = ExtractionFailed(f"{type(exc).__name__}: {exc}", doc_id=doc.id)
     if err is not None:
         rec = ErrorRecord(id=doc.id, error=ErrorInfo(code=err.code, message=err.message))
+    elif topic:
+        from .topic import keep
+
+        if not keep({"topic": rec.topic, "social_probability": rec.social_probability}, topic):
+            return Outcome(doc.id, None, None, None, filtered=True)
     if fmt == "jsonl":
         payload = rec.to_json()
     else:
@@ -118,7 +128,7 @@ def process(doc: InputDoc, nlp, max_chars: int = DEFAULT_MAX_CHARS, fmt: str = "
 
 
 def _work(doc: InputDoc) -> Outcome:
-    return process(doc, _WORKER["nlp"], _WORKER["max_chars"], _WORKER["fmt"])
+    return process(doc, _WORKER["nlp"], _WORKER["max_chars"], _WORKER["fmt"], _WORKER.get("topic"))
 
 
 # ---------------------------------------------------------------- JSON Lines output
@@ -249,14 +259,15 @@ def _bounded(docs: Iterable[InputDoc], slots: threading.Semaphore, stop: threadi
         yield doc
 
 
-def _pool(jobs: int, max_chars: int, fmt: str, tasks_per_worker: int | None = None):
+def _pool(jobs: int, max_chars: int, fmt: str, tasks_per_worker: int | None = None, topic=None):
     import multiprocessing as mp
 
     methods = mp.get_all_start_methods()
     ctx = mp.get_context("forkserver" if "forkserver" in methods else "spawn")
     if ctx.get_start_method() == "forkserver":
         ctx.set_forkserver_preload(["welfare_nlp.pipeline", "welfare_nlp.batch", "spacy"])
-    return ctx.Pool(jobs, initializer=_init_worker, initargs=(max_chars, fmt), maxtasksperchild=tasks_per_worker)
+    return ctx.Pool(jobs, initializer=_init_worker, initargs=(max_chars, fmt, True, topic),
+                    maxtasksperchild=tasks_per_worker)
 
 
 def _count_in_background(paths, fields, bar, limit: int | None = None) -> None:
@@ -286,7 +297,10 @@ def consume(outcomes: Iterable[Outcome], writer, summary: Summary, bar, log: Cal
     """Write each outcome as it comes and count it; a line per failed document to ``log``."""
     emit = log or (bar.write if not bar.disable else (lambda m: print(m, file=sys.stderr)))
     for out in outcomes:
-        writer.write(out.id, out.payload)
+        if out.filtered:
+            summary.filtered += 1
+        else:
+            writer.write(out.id, out.payload)
         if slots is not None:
             slots.release()
         summary.documents += 1
@@ -303,7 +317,7 @@ def run(paths: Iterable[str], output: str | None = None, *, jobs: int = 1, fmt: 
         max_chars: int = DEFAULT_MAX_CHARS, max_bytes: int = DEFAULT_MAX_BYTES, progress: bool | None = None,
         limit: int | None = None, chunksize: int = 4, recycle: int | None = 20_000,
         log: Callable[[str], None] | None = None, on_outcome: Callable[[Outcome], None] | None = None,
-        nlp=None) -> Summary:
+        nlp=None, topic=None) -> Summary:
     """Extract every document of ``paths`` into ``output``; see the module docstring.
 
     ``recycle``: a worker process is replaced by a fresh one (pipeline loaded anew) after about so
@@ -312,7 +326,8 @@ def run(paths: Iterable[str], output: str | None = None, *, jobs: int = 1, fmt: 
 
     ``progress``: a bar on standard error (``None``: only when it is a terminal); ``log`` gets a
     line per failed document (default: standard error); ``limit`` stops after so many documents
-    read (skipped ones included); ``on_outcome`` sees each result after it is written."""
+    read (skipped ones included); ``on_outcome`` sees each result after it is written; ``topic``
+    keeps only records on that topic (others are counted, not written: a resumed run reads them again)."""
     paths = list(paths)
     fields = fields or Fields()
     writer = open_writer(output, fmt, resume=resume, gz=gz)
@@ -326,7 +341,7 @@ def run(paths: Iterable[str], output: str | None = None, *, jobs: int = 1, fmt: 
         if first is None:
             outcomes = iter(())
         elif jobs > 1:
-            pool = _pool(jobs, max_chars, fmt, -(-recycle // chunksize) if recycle else None)
+            pool = _pool(jobs, max_chars, fmt, -(-recycle // chunksize) if recycle else None, topic)
             slots = threading.Semaphore(max(64, 4 * jobs * chunksize))
             outcomes = pool.imap(_work, _bounded(todo, slots, stop), chunksize)
         else:
@@ -334,7 +349,7 @@ def run(paths: Iterable[str], output: str | None = None, *, jobs: int = 1, fmt: 
                 from .pipeline import default_nlp
 
                 nlp = default_nlp()
-            outcomes = (process(doc, nlp, max_chars, fmt) for doc in todo)
+            outcomes = (process(doc, nlp, max_chars, fmt, topic) for doc in todo)
         with progress_bar(progress, paths, fields, writer.done, limit) as bar:
             consume(outcomes, writer, summary, bar, log, on_outcome, slots)
     finally:

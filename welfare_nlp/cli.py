@@ -18,6 +18,15 @@ def _extract(args) -> int:
 
     fields = Fields(id=args.id_field, text=args.text_field, date=args.date_field)
     fmt = args.format or "jsonl"
+    topic = args.topic.split(",") if args.topic else None
+    if topic:
+        from .topic import keep
+
+        try:
+            keep({}, topic)  # checks the names
+        except ValueError as exc:
+            print(f"welfare-nlp: --topic: {exc}", file=sys.stderr)
+            return 2
     if args.scheduler:
         from .dask import run
     else:
@@ -25,7 +34,7 @@ def _extract(args) -> int:
     try:
         summary = run(args.paths, args.output, jobs=args.jobs, fmt=fmt, gz=True if args.gzip else None,
                       resume=args.resume, fields=fields, max_chars=args.max_chars, max_bytes=args.max_bytes,
-                      progress=False if args.quiet else None,
+                      progress=False if args.quiet else None, topic=topic,
                       **({"scheduler": args.scheduler} if args.scheduler else {}))
     except WelfareNLPError as exc:
         print(f"welfare-nlp: {exc.message} [{exc.code}]", file=sys.stderr)
@@ -64,7 +73,8 @@ def _train_ner(args) -> int:
         if not (vectors / "config.cfg").exists() and not (vectors / "vocab").exists():
             vectors = train_vectors(data, work, dim=args.vectors_dim, bucket=args.vectors_bucket)
     best = train(data, work / "runs" / args.variant, work, variant=args.variant, vectors=vectors,
-                 max_steps=args.max_steps, width=args.width, hidden=args.hidden, seed=args.seed)
+                 max_steps=args.max_steps, width=args.width, hidden=args.hidden,
+                 depth=args.depth, seed=args.seed)
     finish(best, out, data, argv=sys.argv)
     return 0
 
@@ -107,6 +117,8 @@ def build_parser() -> argparse.ArgumentParser:
                     help="largest file or archive record read (bytes)")
     ex.add_argument("--scheduler", default=None, metavar="ADDRESS",
                     help="run on a Dask cluster (tcp://host:8786) instead of local processes")
+    ex.add_argument("--topic", default=None, metavar="TOPIC[,TOPIC]",
+                    help="keep only records on these coarse topics (e.g. social); others are counted, not written")
     ex.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary line")
     ex.set_defaults(func=_extract)
     ev = sub.add_parser("evaluate-ner", help="entity-level P/R/F1 per label of the NER model on a CoNLL file")
@@ -123,6 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
     tr.add_argument("--max-steps", type=int, default=12000)
     tr.add_argument("--width", type=int, default=128, help="encoder width")
     tr.add_argument("--hidden", type=int, default=128, help="hidden width of the NER layer")
+    tr.add_argument("--depth", type=int, default=4, help="encoder depth (CNN layers)")
     tr.add_argument("--vectors-dim", type=int, default=100)
     tr.add_argument("--vectors-bucket", type=int, default=50000)
     tr.add_argument("--no-vectors", action="store_true")

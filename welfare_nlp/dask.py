@@ -20,21 +20,21 @@ from .batch import DEFAULT_MAX_CHARS, Outcome, Summary, consume, open_writer, pe
 from .inputs import DEFAULT_MAX_BYTES, Fields, InputDoc
 
 
-def _extract_one(doc: InputDoc, max_chars: int, fmt: str) -> Outcome:
+def _extract_one(doc: InputDoc, max_chars: int, fmt: str, topic=None) -> Outcome:
     from .pipeline import default_nlp
 
-    return process(doc, default_nlp(), max_chars, fmt)
+    return process(doc, default_nlp(), max_chars, fmt, topic)
 
 
 def extract_bag(docs: Iterable[InputDoc], *, max_chars: int = DEFAULT_MAX_CHARS, fmt: str = "jsonl",
-                npartitions: int | None = None):
+                npartitions: int | None = None, topic=None):
     """A ``dask.bag.Bag`` of the :class:`~welfare_nlp.batch.Outcome` of each document (read with
     ``read_inputs(..., prepare=False)``: decoding and HTML extraction run on the workers too)."""
     import dask.bag as db
 
     docs = list(docs)
     return db.from_sequence(docs, npartitions=max(1, min(npartitions or 1, len(docs)))).map(
-        _extract_one, max_chars=max_chars, fmt=fmt)
+        _extract_one, max_chars=max_chars, fmt=fmt, topic=topic)
 
 
 def _windows(docs: Iterator[InputDoc], size: int) -> Iterator[list[InputDoc]]:
@@ -48,7 +48,7 @@ def _windows(docs: Iterator[InputDoc], size: int) -> Iterator[list[InputDoc]]:
 def run(paths: Iterable[str], output: str | None = None, *, scheduler, jobs: int = 1, fmt: str = "jsonl",
         gz: bool | None = None, resume: bool = False, fields: Fields | None = None,
         max_chars: int = DEFAULT_MAX_CHARS, max_bytes: int = DEFAULT_MAX_BYTES, progress: bool | None = None,
-        limit: int | None = None, window: int = 256, log=None) -> Summary:
+        limit: int | None = None, window: int = 256, log=None, topic=None) -> Summary:
     """``batch.run`` on the Dask cluster at ``scheduler`` (an address, or a ``distributed.Client``);
     ``jobs`` is ignored: the cluster's workers are the jobs."""
     from distributed import Client
@@ -62,7 +62,8 @@ def run(paths: Iterable[str], output: str | None = None, *, scheduler, jobs: int
     def outcomes() -> Iterator[Outcome]:
         in_flight: deque = deque()
         for win in _windows(todo, window):
-            in_flight.append(client.compute(extract_bag(win, max_chars=max_chars, fmt=fmt, npartitions=nparts)))
+            in_flight.append(client.compute(extract_bag(win, max_chars=max_chars, fmt=fmt, npartitions=nparts,
+                                                        topic=topic)))
             if len(in_flight) == 2:
                 yield from in_flight.popleft().result()
         while in_flight:

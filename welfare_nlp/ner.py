@@ -20,7 +20,7 @@ from .context import DocContext, Entity
 NAME = "ner"
 DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "models" / "ner"
 _LOCK = threading.Lock()
-MAX_PARAGRAPH = 20_000   # characters; longer paragraphs are cut at spaces into pieces of this size
+MAX_PARAGRAPH = 20_000   # characters per model call; longer texts are cut at line breaks or spaces
 
 
 def model_path(name: str | os.PathLike | None = None) -> Path:
@@ -74,17 +74,20 @@ class SpacyNER:
 
 
 def _paragraphs(text: str):
-    start = 0
-    for line in text.split("\n"):
-        while len(line) > MAX_PARAGRAPH:
-            cut = line.rfind(" ", 0, MAX_PARAGRAPH)
-            cut = cut if cut > 0 else MAX_PARAGRAPH
-            yield start, line[:cut]
-            start += cut
-            line = line[cut:]
-        if line.strip():
-            yield start, line
-        start += len(line) + 1
+    """(offset, piece) pieces of at most MAX_PARAGRAPH characters, cut at line breaks where possible
+    (at spaces inside a longer line). Whole documents usually fit in one piece: one model call each."""
+    start, n = 0, len(text)
+    while start < n:
+        end = min(n, start + MAX_PARAGRAPH)
+        if end < n:
+            cut = text.rfind("\n", start, end)
+            if cut <= start:
+                cut = text.rfind(" ", start, end)
+            end = cut + 1 if cut > start else end
+        piece = text[start:end]
+        if piece.strip():
+            yield start, piece
+        start = end
 
 
 @lru_cache(maxsize=4)

@@ -128,7 +128,7 @@ def prepare(data: Path, work: Path, variant: str = "combined", seed: int = 0) ->
 
 def train(data: Path, out: Path, work: Path, variant: str = "combined", vectors: Path | None = None,
           max_steps: int = 20000, eval_frequency: int = 1000, width: int = 128, hidden: int = 128,
-          seed: int = 0) -> Path:
+          depth: int = 4, seed: int = 0) -> Path:
     from spacy.cli.train import train as spacy_train
 
     paths = prepare(data, work, variant, seed)
@@ -143,6 +143,7 @@ def train(data: Path, out: Path, work: Path, variant: str = "combined", vectors:
         "components.tok2vec.model.embed.width": width,
         "components.tok2vec.model.embed.include_static_vectors": bool(vectors),
         "components.ner.model.hidden_width": hidden,
+        "components.tok2vec.model.encode.depth": depth,
     }
     overrides = {k: v for k, v in overrides.items() if v is not None}
     _log(f"training ({variant}) -> {out}")
