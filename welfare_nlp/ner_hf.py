@@ -96,7 +96,7 @@ class HFTokenClassifier:
             elif prefix == "O":
                 pass
             elif prefix == "I" and ents and ents[-1][2] == label and ents[-1][1] == prev_end \
-                    and text[prev_end:s].strip() == "":
+                    and text[prev_end:s].strip() == "" and "\n" not in text[prev_end:s]:  # never across lines
                 ents[-1][1] = e
                 ents[-1][3].append(c)
             else:
