@@ -32,18 +32,23 @@ def load(*, ner: str | None = "default", stages: list[str] | None = None):
     from .tokenizer import NormalizingTokenizer
 
     register_spacy()
-    nlp = spacy.blank("fa")
+    model = None
+    if ner is not None and "ner" in (stages or list(STAGES)):
+        if ner == "default" and not _ner.available():
+            import warnings
+
+            warnings.warn(f"no NER model at {_ner.model_path()}: running with rules and gazetteers only")
+            ner = None
+        else:
+            model = _ner.get_model(None if ner == "default" else str(ner))  # load now: errors surface at load()
+    # one Vocab for the pipeline and a spaCy NER model: every new word's string is stored once
+    vocab = getattr(getattr(model, "nlp", None), "vocab", None)
+    nlp = spacy.blank("fa", vocab=vocab) if vocab is not None else spacy.blank("fa")
     nlp.tokenizer = NormalizingTokenizer(nlp.tokenizer)
     for stage in stages or list(STAGES):
         if stage == "ner":
             if ner is None:
                 continue
-            if ner == "default" and not _ner.available():
-                import warnings
-
-                warnings.warn(f"no NER model at {_ner.model_path()}: running with rules and gazetteers only")
-                continue
-            _ner.get_model(None if ner == "default" else str(ner))  # load now: errors surface at load()
             nlp.add_pipe("welfare_ner", name="welfare_ner",
                          config={"model": None if ner == "default" else str(ner)})
             continue
