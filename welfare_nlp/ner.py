@@ -2,7 +2,8 @@
 that ships in ``models/ner`` (spaCy's own format, trained by ``welfare-nlp train-ner``).
 
 The spans go to ``ctx.entities`` with ``source="model:ner"``; later stages use them: PER spans give
-officials their names, ORG spans organisations, LOC/ORG spans settle ambiguous province names.
+officials the names the given-name list lacks, ORG spans organisations, LOC spans accept ambiguous
+province names that have no cue.
 A Hugging Face token-classification model can be used instead (``welfare_nlp.ner_hf``).
 
 Where the model lives: ``$WELFARE_NLP_NER`` if set, else ``<repo>/models/ner`` next to the package.
