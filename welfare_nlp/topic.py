@@ -69,6 +69,16 @@ def _mix(h):
     return h ^ (h >> np.uint64(31))
 
 
+def _ngram_hashes(ids, n: int, seed: int):
+    """One mixed 64-bit hash per n-gram of ``ids`` (word hashes or code points); ``seed`` keeps kinds apart."""
+    import numpy as np
+
+    h = np.full(len(ids) - n + 1, np.uint64(seed + n))
+    for k in range(n):
+        h = h * np.uint64(0x100000001B3) + ids[k:len(ids) - n + 1 + k]
+    return _mix(h)
+
+
 def clean(text: str, max_chars: int) -> str:
     """Lower case, the byline masked, cut to ``max_chars``. ``text`` is already normalised."""
     return _BYLINE.sub(" ", text[: max_chars + 200])[:max_chars].lower()
@@ -85,24 +95,14 @@ def featurize(text: str, config: dict | None = None):
     parts, weights = [], []
     if words:
         wh = np.array([zlib.crc32(w.encode("utf-8")) for w in words], dtype=np.uint64)
-        for n in cfg["word_ngrams"]:
-            if len(wh) < n:
-                continue
-            h = np.full(len(wh) - n + 1, np.uint64(1000 + n))
-            for k in range(n):
-                h = h * np.uint64(0x100000001B3) + wh[k:len(wh) - n + 1 + k]
-            parts.append(_mix(h) % D)
-            weights.append(cfg["word_weight"])
         letters = " " + " ".join(words) + " "
         cps = np.frombuffer(letters.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-        for n in cfg["char_ngrams"]:
-            if len(cps) < n:
-                continue
-            h = np.full(len(cps) - n + 1, np.uint64(2000 + n))
-            for k in range(n):
-                h = h * np.uint64(0x100000001B3) + cps[k:len(cps) - n + 1 + k]
-            parts.append(_mix(h) % D)
-            weights.append(cfg["char_weight"])
+        for ids, sizes, seed, weight in ((wh, cfg["word_ngrams"], 1000, cfg["word_weight"]),
+                                         (cps, cfg["char_ngrams"], 2000, cfg["char_weight"])):
+            for n in sizes:
+                if len(ids) >= n:
+                    parts.append(_ngram_hashes(ids, n, seed) % D)
+                    weights.append(weight)
     if not parts:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
     idx_all, val_all = [], []
