@@ -65,3 +65,34 @@ def test_every_span_maps_back(raw, data):
     # every kept character comes from inside the raw span
     for i in range(a, b):
         assert rs <= nt.starts[i] <= nt.ends[i] <= re_
+
+
+def _char_pass_reference(raw):
+    """The character pass written the slow, obvious way: one character at a time."""
+    from welfare_nlp.normalize import _CHAR_MAP, _DROP
+
+    chars, starts, ends = [], [], []
+    i = 0
+    while i < len(raw):
+        ch = raw[i]
+        if ch == "\r":
+            j = i + 2 if raw[i + 1:i + 2] == "\n" else i + 1
+            chars.append("\n"), starts.append(i), ends.append(j)
+            i = j
+            continue
+        if ch not in _DROP:
+            mapped = _CHAR_MAP.get(ch, ch)
+            if ord(mapped) < 32 and mapped != "\n":
+                mapped = " "
+            chars.append(mapped), starts.append(i), ends.append(i + 1)
+        i += 1
+    return "".join(chars), starts, ends
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.one_of(PERSIAN, st.characters(max_codepoint=0x206F), st.sampled_from("\x00\x01\t\x0b\x85\u2028\ufeff\u202e\u2067")), max_size=80))
+def test_character_pass_matches_the_obvious_loop(raw):
+    from welfare_nlp.normalize import _char_pass
+
+    text, starts, ends = _char_pass(raw)
+    assert (text, list(starts), list(ends)) == _char_pass_reference(raw)

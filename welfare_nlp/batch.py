@@ -79,45 +79,83 @@ class Summary:
 _WORKER: dict = {}
 
 
+def one_blas_thread():
+    """A context in which numpy's BLAS uses one thread: a worker is one core, the processes are the
+    parallelism (without it the NER model's matrix products take a second core, and ``-j 2`` would
+    have four threads on two cores). Without threadpoolctl it does nothing."""
+    import contextlib
+
+    try:
+        import numpy  # noqa: F401 - the BLAS must be loaded to be limited
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        return contextlib.nullcontext()
+    return threadpool_limits(limits=1, user_api="blas")
+
+
 def _init_worker(max_chars: int, fmt: str, ignore_sigint: bool = True, topic=None) -> None:
-    """Pool initializer: load the pipeline once for this process."""
+    """Pool initializer: load the pipeline once for this process, one BLAS thread."""
     if ignore_sigint:
         import signal
 
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     from .pipeline import default_nlp
 
-    _WORKER.update(nlp=default_nlp(), max_chars=max_chars, fmt=fmt, topic=topic)
+    _WORKER.update(nlp=default_nlp(), max_chars=max_chars, fmt=fmt, topic=topic, blas=one_blas_thread())
 
 
 def process(doc: InputDoc, nlp, max_chars: int = DEFAULT_MAX_CHARS, fmt: str = "jsonl", topic=None) -> Outcome:
-    """The outcome for one document: prepared (decoded, HTML main text), extracted, encoded for
-    the output format. Never raises for a bad document. With ``topic`` (a coarse topic or several,
-    see ``welfare_nlp.topic.keep``) a record on another topic is ``filtered`` and not written;
-    error rows always are."""
-    from .pipeline import extract
+    """The outcome for one document; see ``process_many``."""
+    return process_many([doc], nlp, max_chars, fmt, topic)[0]
+
+
+def process_many(docs: list[InputDoc], nlp, max_chars: int = DEFAULT_MAX_CHARS, fmt: str = "jsonl",
+                 topic=None) -> list[Outcome]:
+    """The outcomes of several documents, in order: each prepared (decoded, HTML main text),
+    extracted (together, see ``pipeline.extract_many``), encoded for the output format. Never raises
+    for a bad document. With ``topic`` (a coarse topic or several, see ``welfare_nlp.topic.keep``) a
+    record on another topic is ``filtered`` and not written; error rows always are."""
+    from .pipeline import extract_many
+
+    prepared: list[InputDoc] = []
+    errors: list[WelfareNLPError | None] = []
+    for doc in docs:
+        err = None
+        try:
+            doc = prepare(doc)
+            err = doc.error
+            if err is None and len(doc.text) > max_chars:
+                err = DocumentTooLarge(str(len(doc.text)), doc_id=doc.id)
+        except WelfareNLPError as exc:
+            err = exc
+        except Exception as exc:  # noqa: BLE001 - one bad document (or page) must not stop the run
+            err = ExtractionFailed(f"{type(exc).__name__}: {exc}", doc_id=doc.id)
+        prepared.append(doc)
+        errors.append(err)
+    todo = [d for d, e in zip(prepared, errors) if e is None]
+    results = iter(extract_many(((d.text, d.id, d.published) for d in todo), nlp=nlp, batch_size=max(1, len(todo))))
+    return [_outcome(doc, err if err is not None else next(results), fmt, topic) for doc, err in zip(prepared, errors)]
+
+
+def _outcome(doc: InputDoc, result, fmt: str, topic) -> Outcome:
     from .record import ErrorInfo, ErrorRecord
 
-    rec = err = None
-    try:
-        doc = prepare(doc)
-        err = doc.error
-        if err is None:
-            if len(doc.text) > max_chars:
-                raise DocumentTooLarge(str(len(doc.text)), doc_id=doc.id)
-            rec = extract(doc.text, id=doc.id, published=doc.published, nlp=nlp)
-            rec.encoding, rec.title = doc.encoding, doc.title
-    except WelfareNLPError as exc:
-        err = exc
-    except Exception as exc:  # noqa: BLE001 - one bad document (or page) must not stop the run
-        err = ExtractionFailed(f"{type(exc).__name__}: {exc}", doc_id=doc.id)
+    err = result if isinstance(result, WelfareNLPError) else None
     if err is not None:
         rec = ErrorRecord(id=doc.id, error=ErrorInfo(code=err.code, message=err.message))
-    elif topic:
-        from .topic import keep
+    else:
+        rec = result
+        try:
+            rec.encoding, rec.title = doc.encoding, doc.title
+        except Exception as exc:  # noqa: BLE001
+            err = ExtractionFailed(f"{type(exc).__name__}: {exc}", doc_id=doc.id)
+            rec = ErrorRecord(id=doc.id, error=ErrorInfo(code=err.code, message=err.message))
+        else:
+            if topic:
+                from .topic import keep
 
-        if not keep({"topic": rec.topic, "social_probability": rec.social_probability}, topic):
-            return Outcome(doc.id, None, None, None, filtered=True)
+                if not keep({"topic": rec.topic, "social_probability": rec.social_probability}, topic):
+                    return Outcome(doc.id, None, None, None, filtered=True)
     if fmt == "jsonl":
         payload = rec.to_json()
     else:
@@ -129,6 +167,16 @@ def process(doc: InputDoc, nlp, max_chars: int = DEFAULT_MAX_CHARS, fmt: str = "
 
 def _work(doc: InputDoc) -> Outcome:
     return process(doc, _WORKER["nlp"], _WORKER["max_chars"], _WORKER["fmt"], _WORKER.get("topic"))
+
+
+def _work_many(docs: list[InputDoc]) -> list[Outcome]:
+    return process_many(docs, _WORKER["nlp"], _WORKER["max_chars"], _WORKER["fmt"], _WORKER.get("topic"))
+
+
+def _batched(items: Iterable, n: int) -> Iterator[list]:
+    it = iter(items)
+    while batch := list(itertools.islice(it, n)):
+        yield batch
 
 
 # ---------------------------------------------------------------- JSON Lines output
@@ -315,7 +363,7 @@ def consume(outcomes: Iterable[Outcome], writer, summary: Summary, bar, log: Cal
 def run(paths: Iterable[str], output: str | None = None, *, jobs: int = 1, fmt: str = "jsonl",
         gz: bool | None = None, resume: bool = False, fields: Fields | None = None,
         max_chars: int = DEFAULT_MAX_CHARS, max_bytes: int = DEFAULT_MAX_BYTES, progress: bool | None = None,
-        limit: int | None = None, chunksize: int = 4, recycle: int | None = 20_000,
+        limit: int | None = None, chunksize: int = 16, recycle: int | None = 20_000,
         log: Callable[[str], None] | None = None, on_outcome: Callable[[Outcome], None] | None = None,
         nlp=None, topic=None) -> Summary:
     """Extract every document of ``paths`` into ``output``; see the module docstring.
@@ -343,14 +391,16 @@ def run(paths: Iterable[str], output: str | None = None, *, jobs: int = 1, fmt: 
         elif jobs > 1:
             pool = _pool(jobs, max_chars, fmt, -(-recycle // chunksize) if recycle else None, topic)
             slots = threading.Semaphore(max(64, 4 * jobs * chunksize))
-            outcomes = pool.imap(_work, _bounded(todo, slots, stop), chunksize)
+            batches = pool.imap(_work_many, _batched(_bounded(todo, slots, stop), chunksize), 1)
+            outcomes = itertools.chain.from_iterable(batches)
         else:
             if nlp is None:
                 from .pipeline import default_nlp
 
                 nlp = default_nlp()
-            outcomes = (process(doc, nlp, max_chars, fmt, topic) for doc in todo)
-        with progress_bar(progress, paths, fields, writer.done, limit) as bar:
+            outcomes = itertools.chain.from_iterable(
+                process_many(batch, nlp, max_chars, fmt, topic) for batch in _batched(todo, chunksize))
+        with progress_bar(progress, paths, fields, writer.done, limit) as bar, one_blas_thread():
             consume(outcomes, writer, summary, bar, log, on_outcome, slots)
     finally:
         summary.seconds = time.perf_counter() - t0

@@ -16,14 +16,17 @@ import time
 from collections import deque
 from typing import Iterable, Iterator
 
-from .batch import DEFAULT_MAX_CHARS, Outcome, Summary, consume, open_writer, pending, process, progress_bar
+from .batch import DEFAULT_MAX_CHARS, Outcome, Summary, consume, open_writer, pending, process_many, progress_bar
 from .inputs import DEFAULT_MAX_BYTES, Fields, InputDoc
 
 
-def _extract_one(doc: InputDoc, max_chars: int, fmt: str, topic=None) -> Outcome:
+def _extract_partition(docs: Iterable[InputDoc], max_chars: int, fmt: str, topic=None) -> list[Outcome]:
+    """One partition's outcomes, in batches of 16 through the worker's pipeline (loaded once per worker)."""
+    from .batch import _batched, one_blas_thread
     from .pipeline import default_nlp
 
-    return process(doc, default_nlp(), max_chars, fmt, topic)
+    with one_blas_thread():
+        return [out for batch in _batched(docs, 16) for out in process_many(batch, default_nlp(), max_chars, fmt, topic)]
 
 
 def extract_bag(docs: Iterable[InputDoc], *, max_chars: int = DEFAULT_MAX_CHARS, fmt: str = "jsonl",
@@ -33,8 +36,8 @@ def extract_bag(docs: Iterable[InputDoc], *, max_chars: int = DEFAULT_MAX_CHARS,
     import dask.bag as db
 
     docs = list(docs)
-    return db.from_sequence(docs, npartitions=max(1, min(npartitions or 1, len(docs)))).map(
-        _extract_one, max_chars=max_chars, fmt=fmt, topic=topic)
+    return db.from_sequence(docs, npartitions=max(1, min(npartitions or 1, len(docs)))).map_partitions(
+        _extract_partition, max_chars=max_chars, fmt=fmt, topic=topic)
 
 
 def _windows(docs: Iterator[InputDoc], size: int) -> Iterator[list[InputDoc]]:

@@ -59,15 +59,46 @@ class StageComponent:
         self.stage = STAGES[stage] if isinstance(stage, str) else stage
 
     def __call__(self, doc):
-        from spacy.tokens import SpanGroup
+        before = self._before(doc)
+        if getattr(self.stage, "takes_docs", False):
+            self.stage.many([doc._.wnlp], docs=[doc])
+        else:
+            self.stage(doc._.wnlp)
+        return self._publish(doc, before)
 
+    def pipe(self, docs, batch_size: int = 32):
+        """Doc in, Doc out, in batches: a stage with ``many`` (the NER model) sees a whole batch at once."""
+        many = getattr(self.stage, "many", None)
+        if many is None:
+            for doc in docs:
+                yield self(doc)
+            return
+        from spacy.util import minibatch
+
+        for batch in minibatch(docs, size=batch_size):
+            befores = [self._before(doc) for doc in batch]
+            if getattr(self.stage, "takes_docs", False):
+                many([doc._.wnlp for doc in batch], docs=batch)
+            else:
+                many([doc._.wnlp for doc in batch])
+            for doc, before in zip(batch, befores):
+                yield self._publish(doc, before)
+
+    @staticmethod
+    def _before(doc) -> dict[str, int]:
         ctx: DocContext = doc._.wnlp
         if ctx is None:
             from .errors import ExtractionFailed
 
             raise ExtractionFailed("the Doc was not made by the welfare_nlp tokenizer; use welfare_nlp.load()")
-        before = {k: len(v) for k, v in ctx.found.items()}
-        self.stage(ctx)
+        return {k: len(v) for k, v in ctx.found.items()}
+
+    @staticmethod
+    def _publish(doc, before: dict[str, int]):
+        """The stage's new items as span groups on the Doc (and the topic as ``doc.cats``)."""
+        from spacy.tokens import SpanGroup
+
+        ctx: DocContext = doc._.wnlp
         for kind, items in ctx.found.items():
             new = items[before.get(kind, 0):]
             if not new:

@@ -91,27 +91,35 @@ class _Builder:
             self.ends.append(end)
 
 
+# one-to-one replacements (and control characters to a space) go through str.translate; what changes
+# the length (dropped characters, CR LF -> LF) is found by one regex and cut out between plain runs
+_TABLE = {ord(k): v for k, v in _CHAR_MAP.items()}
+_TABLE.update({c: " " for c in range(32) if chr(c) not in "\n\r" and chr(c) not in _DROP})
+_SPECIAL = re.compile("\r\n?|[" + "".join(sorted(re.escape(c) for c in _DROP)) + "]")
+
+
 def _char_pass(raw: str) -> tuple[str, array, array]:
-    b = _Builder()
-    i, n = 0, len(raw)
-    get = _CHAR_MAP.get
-    while i < n:
-        ch = raw[i]
-        if ch == "\r":
-            if i + 1 < n and raw[i + 1] == "\n":
-                b.emit("\n", i, i + 2)
-                i += 2
-                continue
-            b.emit("\n", i, i + 1)
-        elif ch in _DROP:
-            pass
-        else:
-            mapped = get(ch, ch)
-            if ord(mapped[0]) < 32 and mapped != "\n":
-                mapped = " "
-            b.emit(mapped, i, i + 1)
-        i += 1
-    return "".join(b.chars), b.starts, b.ends
+    parts: list[str] = []
+    starts, ends = array("q"), array("q")
+    pos = 0
+    for m in _SPECIAL.finditer(raw):
+        s, e = m.span()
+        if s > pos:
+            parts.append(raw[pos:s])
+            starts.extend(range(pos, s))
+            ends.extend(range(pos + 1, s + 1))
+        if raw[s] == "\r":
+            parts.append("\n")
+            starts.append(s)
+            ends.append(e)
+        pos = e
+    if pos == 0:
+        return raw.translate(_TABLE), array("q", range(len(raw))), array("q", range(1, len(raw) + 1))
+    if pos < len(raw):
+        parts.append(raw[pos:])
+        starts.extend(range(pos, len(raw)))
+        ends.extend(range(pos + 1, len(raw) + 1))
+    return "".join(parts).translate(_TABLE), starts, ends
 
 
 # A rule is a compiled regex plus a function from the match to a list of pieces:

@@ -662,14 +662,26 @@ class _Resolver:
         toks = self.tokens
         if not self.people or toks[i].text in _PUNCT:
             return None
-        index: dict[str, Person] = {}
-        for p in reversed(self.people):
-            for k in p.surname_keys:
-                index[k] = p
+        # the index of name keys, rebuilt only when a person was added or a name completed
+        sig = [(id(p), p.name) for p in self.people]
+        if self.__dict__.get("_index_sig") != sig:
+            index: dict[str, Person] = {}
+            for p in reversed(self.people):
+                for k in p.surname_keys:
+                    index[k] = p
+            self._index_sig, self._index = sig, index
+            self._index_heads = {k[:2] for k in index}
+        index = self._index
+        keys = self.__dict__.get("_tok_keys")
+        if keys is None:
+            keys = self._tok_keys = [_key(t.text) for t in toks]
+        head = keys[i][:2]
+        if len(head) == 2 and head not in self._index_heads:
+            return None  # no name key starts like this token
         for n in (3, 2, 1):
             if i + n > len(toks):
                 continue
-            key = _key("".join(t.text for t in toks[i:i + n]))
+            key = "".join(keys[i:i + n])
             if len(key) >= 3 and key in index:
                 return index[key], i + n
         return None

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import datetime as _dt
 import threading
-from typing import Any
+from typing import Any, Iterable, Iterator
 
 from .context import DocContext, Found
-from .errors import BadPublished, EmptyDocument, NotText
+from .errors import BadPublished, EmptyDocument, ExtractionFailed, NotText, WelfareNLPError
 from .factories import STAGES, register_spacy
 from .record import (Amount, City, Date, Entity, Event, HeadCount, Official, Organization, Percentage,
                      Province, Quote, Record, Span, content_id)
@@ -86,23 +86,71 @@ def parse_published(published: Any, doc_id: str | None = None) -> _dt.date | Non
         raise BadPublished(repr(published), doc_id=doc_id) from None
 
 
-def extract_doc(text: str, *, id: str | None = None, published: Any = None, nlp=None):
+def _make_doc(nlp, text: Any, id: str | None, published: Any):
+    """The tokenised, normalised Doc of one input, not yet through the stages; bad input raises."""
     if not isinstance(text, str):
         raise NotText(type(text).__name__, doc_id=id)
     if not text.strip():
         raise EmptyDocument("", doc_id=id)
-    nlp = nlp or default_nlp()
     pub = parse_published(published, id)
     doc = nlp.make_doc(text)
     doc._.wnlp.published = pub
     doc.user_data["id"] = id
     doc.user_data["published"] = pub.isoformat() if pub else None
-    return nlp(doc)
+    return doc
+
+
+def extract_doc(text: str, *, id: str | None = None, published: Any = None, nlp=None):
+    nlp = nlp or default_nlp()
+    return nlp(_make_doc(nlp, text, id, published))
 
 
 def extract(text: str, *, id: str | None = None, published: Any = None, nlp=None) -> Record:
     """The record for one document; raises a coded ``WelfareNLPError`` for bad input."""
     return extract_doc(text, id=id, published=published, nlp=nlp)._.record
+
+
+def extract_many(items: Iterable[tuple[str, str | None, Any]], *, nlp=None,
+                 batch_size: int = 16) -> Iterator[Record | WelfareNLPError]:
+    """For each ``(text, id, published)``, in order, its record or the coded error that stopped it.
+
+    The documents go through the stages in batches (``nlp.pipe``), which lets the NER model work on
+    several at once. A failure inside a batch never costs the others: the batch is then redone one
+    document at a time, so only the document at fault gets an error."""
+    nlp = nlp or default_nlp()
+    batch: list[tuple[str, str | None, Any]] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= batch_size:
+            yield from _extract_batch(nlp, batch)
+            batch = []
+    if batch:
+        yield from _extract_batch(nlp, batch)
+
+
+def _extract_batch(nlp, batch) -> list[Record | WelfareNLPError]:
+    out: list[Record | WelfareNLPError | None] = [None] * len(batch)
+    ready: list[tuple[int, Any]] = []
+    for k, (text, id_, published) in enumerate(batch):
+        try:
+            ready.append((k, _make_doc(nlp, text, id_, published)))
+        except WelfareNLPError as exc:
+            out[k] = exc
+        except Exception as exc:  # noqa: BLE001 - one document's failure is its own
+            out[k] = ExtractionFailed(f"{type(exc).__name__}: {exc}", doc_id=id_)
+    try:
+        for (k, _), doc in zip(ready, nlp.pipe([d for _, d in ready], batch_size=max(1, len(ready)))):
+            out[k] = doc._.record
+    except Exception:  # noqa: BLE001 - find the one at fault: redo the batch one document at a time
+        for k, _ in ready:
+            text, id_, published = batch[k]
+            try:
+                out[k] = extract(text, id=id_, published=published, nlp=nlp)
+            except WelfareNLPError as exc:
+                out[k] = exc
+            except Exception as exc:  # noqa: BLE001
+                out[k] = ExtractionFailed(f"{type(exc).__name__}: {exc}", doc_id=id_)
+    return out  # type: ignore[return-value]
 
 
 # ---------------------------------------------------------------- entities on the Doc
