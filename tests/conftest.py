@@ -28,3 +28,13 @@ def extract(nlp):
 
 def needs_shared(path: Path):
     return pytest.mark.skipif(not path.exists(), reason=f"{path} is not present")
+
+
+# filled by tests/test_robustness.py, printed at the end of the run (CI shows it)
+ROBUSTNESS: dict = {}
+
+
+def pytest_terminal_summary(terminalreporter):
+    if ROBUSTNESS.get("line"):
+        terminalreporter.write_sep("-", "robustness")
+        terminalreporter.write_line(ROBUSTNESS["line"])

@@ -30,10 +30,10 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from .errors import DocumentTooLarge, ExtractionFailed, OutputNotResumable, WelfareNLPError
-from .inputs import DEFAULT_MAX_BYTES, Fields, InputDoc, prepare, read_inputs
+from .inputs import DEFAULT_MAX_BYTES, DEFAULT_MAX_EXPANSION, Fields, InputDoc, prepare, read_inputs
 
 FORMATS = ("jsonl", "csv", "parquet")
-DEFAULT_MAX_CHARS = 2_000_000
+DEFAULT_MAX_CHARS = 500_000  # 12 times the longest article in the news corpus; see README "Limits"
 
 
 @dataclass
@@ -125,7 +125,7 @@ def process_many(docs: list[InputDoc], nlp, max_chars: int = DEFAULT_MAX_CHARS, 
             doc = prepare(doc)
             err = doc.error
             if err is None and len(doc.text) > max_chars:
-                err = DocumentTooLarge(str(len(doc.text)), doc_id=doc.id)
+                err = DocumentTooLarge(f"{len(doc.text):,} characters (the limit is {max_chars:,})", doc_id=doc.id)
         except WelfareNLPError as exc:
             err = exc
         except Exception as exc:  # noqa: BLE001 - one bad document (or page) must not stop the run
@@ -133,7 +133,8 @@ def process_many(docs: list[InputDoc], nlp, max_chars: int = DEFAULT_MAX_CHARS, 
         prepared.append(doc)
         errors.append(err)
     todo = [d for d, e in zip(prepared, errors) if e is None]
-    results = iter(extract_many(((d.text, d.id, d.published) for d in todo), nlp=nlp, batch_size=max(1, len(todo))))
+    results = iter(extract_many(((d.text, d.id, d.published) for d in todo), nlp=nlp, batch_size=max(1, len(todo)),
+                                max_chars=None))  # max_chars checked above
     return [_outcome(doc, err if err is not None else next(results), fmt, topic) for doc, err in zip(prepared, errors)]
 
 
@@ -328,9 +329,10 @@ def _count_in_background(paths, fields, bar, limit: int | None = None) -> None:
 
 
 def pending(paths: list[str], fields: Fields, max_bytes: int, limit: int | None, done: set[str],
-            summary: Summary) -> Iterator[InputDoc]:
+            summary: Summary, max_expansion: int = DEFAULT_MAX_EXPANSION) -> Iterator[InputDoc]:
     """The documents to process: read unprepared, the first ``limit``, those not ``done`` (counted as skipped)."""
-    docs: Iterable[InputDoc] = read_inputs(paths, fields, max_bytes=max_bytes, prepare=False)
+    docs: Iterable[InputDoc] = read_inputs(paths, fields, max_bytes=max_bytes, prepare=False,
+                                                   max_expansion=max_expansion)
     if limit is not None:
         docs = itertools.islice(docs, limit)
     for doc in docs:
@@ -365,7 +367,7 @@ def run(paths: Iterable[str], output: str | None = None, *, jobs: int = 1, fmt: 
         max_chars: int = DEFAULT_MAX_CHARS, max_bytes: int = DEFAULT_MAX_BYTES, progress: bool | None = None,
         limit: int | None = None, chunksize: int = 16, recycle: int | None = 20_000,
         log: Callable[[str], None] | None = None, on_outcome: Callable[[Outcome], None] | None = None,
-        nlp=None, topic=None) -> Summary:
+        nlp=None, topic=None, max_expansion: int = DEFAULT_MAX_EXPANSION) -> Summary:
     """Extract every document of ``paths`` into ``output``; see the module docstring.
 
     ``recycle``: a worker process is replaced by a fresh one (pipeline loaded anew) after about so
@@ -380,7 +382,7 @@ def run(paths: Iterable[str], output: str | None = None, *, jobs: int = 1, fmt: 
     fields = fields or Fields()
     writer = open_writer(output, fmt, resume=resume, gz=gz)
     summary = Summary(earlier_errors=writer.earlier_errors)
-    todo = pending(paths, fields, max_bytes, limit, writer.done, summary)
+    todo = pending(paths, fields, max_bytes, limit, writer.done, summary, max_expansion)
     pool, slots, stop = None, None, threading.Event()
     t0 = time.perf_counter()
     try:

@@ -34,7 +34,7 @@ def _extract(args) -> int:
     try:
         summary = run(args.paths, args.output, jobs=args.jobs, fmt=fmt, gz=True if args.gzip else None,
                       resume=args.resume, fields=fields, max_chars=args.max_chars, max_bytes=args.max_bytes,
-                      progress=False if args.quiet else None, topic=topic,
+                      max_expansion=args.max_expansion, progress=False if args.quiet else None, topic=topic,
                       **({"scheduler": args.scheduler} if args.scheduler else {}))
     except WelfareNLPError as exc:
         print(f"welfare-nlp: {exc.message} [{exc.code}]", file=sys.stderr)
@@ -112,9 +112,12 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--id-field", default="id", help="id field of .jsonl objects and CSV columns (default id)")
     ex.add_argument("--text-field", default="text", help="text field (default text)")
     ex.add_argument("--date-field", default=None, help="publication date field (default published, else date)")
-    ex.add_argument("--max-chars", type=int, default=2_000_000, help="longest document accepted (characters)")
+    ex.add_argument("--max-chars", type=int, default=500_000,
+                    help="longest document accepted (characters, default 500,000); longer ones get an E003 line")
     ex.add_argument("--max-bytes", type=int, default=64 * 1024 * 1024,
-                    help="largest file or archive record read (bytes)")
+                    help="largest file, input line or archive record read (bytes)")
+    ex.add_argument("--max-expansion", type=int, default=200,
+                    help="a .gz input may expand to at most this many times its size (default 200)")
     ex.add_argument("--scheduler", default=None, metavar="ADDRESS",
                     help="run on a Dask cluster (tcp://host:8786) instead of local processes")
     ex.add_argument("--topic", default=None, metavar="TOPIC[,TOPIC]",

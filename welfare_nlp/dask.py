@@ -17,7 +17,7 @@ from collections import deque
 from typing import Iterable, Iterator
 
 from .batch import DEFAULT_MAX_CHARS, Outcome, Summary, consume, open_writer, pending, process_many, progress_bar
-from .inputs import DEFAULT_MAX_BYTES, Fields, InputDoc
+from .inputs import DEFAULT_MAX_BYTES, DEFAULT_MAX_EXPANSION, Fields, InputDoc
 
 
 def _extract_partition(docs: Iterable[InputDoc], max_chars: int, fmt: str, topic=None) -> list[Outcome]:
@@ -51,7 +51,8 @@ def _windows(docs: Iterator[InputDoc], size: int) -> Iterator[list[InputDoc]]:
 def run(paths: Iterable[str], output: str | None = None, *, scheduler, jobs: int = 1, fmt: str = "jsonl",
         gz: bool | None = None, resume: bool = False, fields: Fields | None = None,
         max_chars: int = DEFAULT_MAX_CHARS, max_bytes: int = DEFAULT_MAX_BYTES, progress: bool | None = None,
-        limit: int | None = None, window: int = 256, log=None, topic=None) -> Summary:
+        limit: int | None = None, window: int = 256, log=None, topic=None,
+        max_expansion: int = DEFAULT_MAX_EXPANSION) -> Summary:
     """``batch.run`` on the Dask cluster at ``scheduler`` (an address, or a ``distributed.Client``);
     ``jobs`` is ignored: the cluster's workers are the jobs."""
     from distributed import Client
@@ -59,7 +60,7 @@ def run(paths: Iterable[str], output: str | None = None, *, scheduler, jobs: int
     client = scheduler if isinstance(scheduler, Client) else Client(scheduler)
     writer = open_writer(output, fmt, resume=resume, gz=gz)
     summary = Summary(earlier_errors=writer.earlier_errors)
-    todo = pending(list(paths), fields or Fields(), max_bytes, limit, writer.done, summary)
+    todo = pending(list(paths), fields or Fields(), max_bytes, limit, writer.done, summary, max_expansion)
     nparts = 2 * max(1, sum(client.nthreads().values()))
 
     def outcomes() -> Iterator[Outcome]:

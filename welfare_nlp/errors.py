@@ -42,7 +42,7 @@ class NotText(WelfareNLPError):
 
 class DocumentTooLarge(WelfareNLPError):
     code = "E003"
-    template = "the text has {detail} characters, over the limit; raise --max-chars or split the document"
+    template = "{detail}: over the size limit; raise --max-chars (text) or --max-bytes (files, lines), or split it"
 
 
 class DecodeFailed(WelfareNLPError):
@@ -101,3 +101,15 @@ class ArchiveUnreadable(WelfareNLPError):
 class OutputNotResumable(WelfareNLPError):
     code = "E014"
     template = "cannot resume: {detail}; resume only into an output that an earlier welfare-nlp run wrote"
+
+
+class ExpansionLimit(WelfareNLPError):
+    code = "E015"
+    template = ("{detail}: a compressed input expanded past its bound (a decompression bomb or a damaged file); "
+                "the documents before this point were read. Raise --max-expansion if the file is genuine")
+
+
+class NotUnicode(WelfareNLPError):
+    code = "E016"
+    template = ("{detail}: the text is not valid Unicode (a lone surrogate, usually from text decoded with "
+                "'surrogateescape'); decode the bytes with errors='replace' or pass them as a file")

@@ -42,11 +42,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from .errors import (ArchiveUnreadable, BadInputLine, BadTableRow, DecodeFailed, DocumentTooLarge, InputNotFound,
-                     NoMainText, WelfareNLPError)
+from .errors import (ArchiveUnreadable, BadInputLine, BadTableRow, DecodeFailed, DocumentTooLarge, ExpansionLimit,
+                     InputNotFound, NoMainText, WelfareNLPError)
 
 DOC_SUFFIXES = {".txt": "text", ".html": "html", ".htm": "html"}
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+# a compressed input may expand to at most this many times its own size, plus DEFAULT_MAX_BYTES:
+# news text compresses 3-10 times; a gzip bomb expands about 1,000 times
+DEFAULT_MAX_EXPANSION = 200
 _ARCHIVE_ERRORS = (EOFError, OSError, zlib.error, UnicodeDecodeError, ValueError)
 
 
@@ -187,7 +190,7 @@ _prepare = prepare
 
 # ---------------------------------------------------------------- readers
 def _too_large(doc_id: str, size: int, max_bytes: int) -> InputDoc:
-    return InputDoc(doc_id, None, error=DocumentTooLarge(f"more than {max_bytes} bytes ({size:,} bytes)",
+    return InputDoc(doc_id, None, error=DocumentTooLarge(f"{size:,} bytes (the limit is {max_bytes:,})",
                                                          doc_id=doc_id))
 
 
@@ -217,20 +220,72 @@ def _date(obj: dict, fields: Fields):
     return value if value not in ("", None) else None
 
 
-def _read_jsonl(path: Path, fields: Fields) -> Iterator[InputDoc]:
-    opener = gzip.open if path.name.endswith(".gz") else open
+class _Capped(io.RawIOBase):
+    """A decompressing stream that stops with ``ExpansionLimit`` past ``limit`` bytes."""
+
+    def __init__(self, inner, limit: int, name: str):
+        self.inner, self.limit, self.name, self.total = inner, limit, name, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buf) -> int:
+        n = self.inner.readinto(buf)
+        self.total += n
+        if self.total > self.limit:
+            raise ExpansionLimit(f"{self.name} expanded past {self.limit:,} bytes", doc_id=self.name)
+        return n
+
+    def close(self) -> None:
+        self.inner.close()
+        super().close()
+
+
+def open_bounded(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, max_expansion: int = DEFAULT_MAX_EXPANSION):
+    """A binary stream of ``path``; a ``.gz`` file is decompressed with a bound on its expanded size
+    (``max_expansion`` times the compressed size, plus ``max_bytes``)."""
+    if not path.name.lower().endswith(".gz"):
+        return open(path, "rb")
+    limit = max_expansion * path.stat().st_size + max_bytes
+    return io.BufferedReader(_Capped(gzip.open(path, "rb"), limit, path.name), buffer_size=1 << 16)
+
+
+def _lines(fh, max_bytes: int) -> Iterator[bytes | None]:
+    """The lines of a binary stream, each read with a bound: a line longer than ``max_bytes`` is
+    skipped (in bounded pieces) and given as None."""
+    while True:
+        line = fh.readline(max_bytes + 1)
+        if not line:
+            return
+        if len(line) > max_bytes and not line.endswith(b"\n"):
+            while True:
+                rest = fh.readline(1 << 20)
+                if not rest or rest.endswith(b"\n"):
+                    break
+            yield None
+            continue
+        yield line
+
+
+def _read_jsonl(path: Path, fields: Fields, max_bytes: int = DEFAULT_MAX_BYTES,
+                max_expansion: int = DEFAULT_MAX_EXPANSION) -> Iterator[InputDoc]:
     n = 0
     try:
-        with opener(path, "rt", encoding="utf-8", errors="replace") as fh:
-            for n, line in enumerate(fh, 1):
+        with open_bounded(path, max_bytes, max_expansion) as bfh:
+            for n, data in enumerate(_lines(bfh, max_bytes), 1):
+                fallback = f"{path.name}:{n}"
+                if data is None:
+                    yield InputDoc(fallback, None, error=DocumentTooLarge(f"line {n} is longer than {max_bytes:,} bytes",
+                                                                          doc_id=fallback))
+                    continue
+                line = data.decode("utf-8-sig" if n == 1 else "utf-8", errors="replace")
                 if not line.strip():
                     continue
-                fallback = f"{path.name}:{n}"
                 try:
                     obj = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    yield InputDoc(fallback, None,
-                                   error=BadInputLine(f"line {n} is not JSON ({exc.msg})", doc_id=fallback))
+                except (ValueError, RecursionError) as exc:  # also too deep, or a number too long to read
+                    msg = exc.msg if isinstance(exc, json.JSONDecodeError) else type(exc).__name__
+                    yield InputDoc(fallback, None, error=BadInputLine(f"line {n} is not JSON ({msg})", doc_id=fallback))
                     continue
                 if not isinstance(obj, dict):
                     yield InputDoc(fallback, None, error=BadInputLine(f"line {n} is not an object", doc_id=fallback))
@@ -243,20 +298,23 @@ def _read_jsonl(path: Path, fields: Fields) -> Iterator[InputDoc]:
                                                                     doc_id=doc_id))
                     continue
                 yield InputDoc(doc_id, text, _date(obj, fields))
+    except ExpansionLimit as exc:
+        where = f"{path.name}:{n + 1}"
+        yield InputDoc(where, None, error=ExpansionLimit(exc.detail, doc_id=where))
     except _ARCHIVE_ERRORS as exc:
         where = f"{path.name}:{n + 1}"
         yield InputDoc(where, None, error=ArchiveUnreadable(f"{path}, after line {n}: {exc}", doc_id=where))
 
 
-def _read_csv(path: Path, fields: Fields) -> Iterator[InputDoc]:
-    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
-    opener = gzip.open if path.name.endswith(".gz") else open
+def _read_csv(path: Path, fields: Fields, max_bytes: int = DEFAULT_MAX_BYTES,
+              max_expansion: int = DEFAULT_MAX_EXPANSION) -> Iterator[InputDoc]:
+    csv.field_size_limit(min(sys.maxsize, 2**31 - 1, max_bytes))  # a longer field is a csv.Error row
     n = 0
     try:
-        with opener(path, "rb") as bfh:
+        with open_bounded(path, max_bytes, max_expansion) as bfh:
             codec = _sniff_text_encoding(bfh.read(1 << 20))
         encoding = encoding_name(codec)
-        with opener(path, "rb") as bfh:
+        with open_bounded(path, max_bytes, max_expansion) as bfh:
             fh = io.TextIOWrapper(bfh, encoding=codec, errors="replace", newline="")
             reader = csv.reader(fh)
             header = next(reader, None)
@@ -292,6 +350,9 @@ def _read_csv(path: Path, fields: Fields) -> Iterator[InputDoc]:
                     continue
                 date = next((row[c] for c in date_cols if c < len(row) and row[c].strip()), None)
                 yield InputDoc(doc_id, row[text_col], date, encoding=encoding)
+    except ExpansionLimit as exc:
+        where = f"{path.name}:{n + 2}"
+        yield InputDoc(where, None, error=ExpansionLimit(exc.detail, doc_id=where))
     except _ARCHIVE_ERRORS as exc:
         where = f"{path.name}:{n + 2}"
         yield InputDoc(where, None, error=ArchiveUnreadable(f"{path}, after row {n}: {exc}", doc_id=where))
@@ -333,7 +394,10 @@ def _read_warc(path: Path, max_bytes: int, content: bool) -> Iterator[InputDoc]:
                 if size > max_bytes:
                     yield _too_large(doc_id, size, max_bytes)
                     continue
-                data = rec.content_stream().read() if content else b""
+                data = rec.content_stream().read(max_bytes + 1) if content else b""  # HTTP gzip bodies expand
+                if len(data) > max_bytes:
+                    yield _too_large(doc_id, len(data), max_bytes)
+                    continue
                 yield InputDoc(doc_id, None, raw=data, kind=kind, charset=charset, url=uri)
     except Exception as exc:  # noqa: BLE001 - warcio raises several kinds for a damaged archive
         where = f"{path.name}:{n + 1}"
@@ -350,26 +414,34 @@ def _kind(path: Path) -> str | None:
     return DOC_SUFFIXES.get(path.suffix.lower())
 
 
-def _walk(root: Path, rel: str = "") -> Iterator[tuple[Path, str]]:
+def _walk(root: Path, rel: str = "", seen: set | None = None) -> Iterator[tuple[Path, str]]:
     """(file, id) for the documents and WARC files below ``root``, in name order, one directory
-    listing in memory at a time."""
+    listing in memory at a time. A directory reached twice (a symbolic link back up) is read once."""
+    seen = set() if seen is None else seen
     try:
+        st = root.stat()
+        if (st.st_dev, st.st_ino) in seen:
+            return
+        seen.add((st.st_dev, st.st_ino))
         entries = sorted(os.scandir(root), key=lambda e: e.name)
     except OSError:
         return
     for entry in entries:
         path = Path(entry.path)
         if entry.is_dir():
-            yield from _walk(path, f"{rel}{entry.name}/")
+            yield from _walk(path, f"{rel}{entry.name}/", seen)
         elif entry.is_file() and (path.suffix.lower() in DOC_SUFFIXES or _kind(path) == "warc"):
             yield path, rel + path.stem
 
 
 def read_inputs(paths: Iterable[str], fields: Fields | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES,
-                prepare: bool = True, content: bool = True) -> Iterator[InputDoc]:
+                prepare: bool = True, content: bool = True,
+                max_expansion: int = DEFAULT_MAX_EXPANSION) -> Iterator[InputDoc]:
     """The documents of ``paths``, streamed. With ``prepare=False`` text files, pages and WARC
     records come with undecoded ``raw`` bytes (call :func:`prepare` on each); ``content=False``
-    does not even read them (to count documents)."""
+    does not even read them (to count documents). Every read is bounded: a document (file, line,
+    record, field) over ``max_bytes`` is an error line, and a compressed file may expand to at most
+    ``max_expansion`` times its size (plus ``max_bytes``)."""
     fields = fields or Fields()
     finish = _prepare if prepare else (lambda d: d)
     for p in paths:
@@ -383,9 +455,9 @@ def read_inputs(paths: Iterable[str], fields: Fields | None = None, *, max_bytes
         elif path.is_file():
             kind = _kind(path)
             if kind == "jsonl":
-                yield from _read_jsonl(path, fields)
+                yield from _read_jsonl(path, fields, max_bytes, max_expansion)
             elif kind == "csv":
-                yield from _read_csv(path, fields)
+                yield from _read_csv(path, fields, max_bytes, max_expansion)
             elif kind == "warc":
                 yield from map(finish, _read_warc(path, max_bytes, content))
             else:

@@ -48,6 +48,7 @@ class SpacyNER:
             from .errors import ModelNotFound
 
             raise ModelNotFound(str(self.path))
+        refuse_pickles(self.path)
         self.nlp = spacy.load(self.path)
         _plain_numpy(self.nlp)
         _cache_subword_vectors(self.nlp)
@@ -125,6 +126,34 @@ class SpacyNER:
 
         doc = Doc(self.nlp.vocab, words=words)
         return self._docs_and_spans([], docs=[doc])[1][0]
+
+
+PICKLE_SUFFIXES = {".pkl", ".pickle", ".pt", ".pth", ".ckpt", ".joblib", ".dill"}
+
+
+def _is_pickle(f: Path) -> bool:
+    """A pickle-named file, or one shaped like a pickle (protocol 2-5 header, STOP at the end)."""
+    if f.suffix.lower() in PICKLE_SUFFIXES:
+        return True
+    try:
+        with open(f, "rb") as fh:
+            head = fh.read(2)
+            if len(head) < 2 or head[0] != 0x80 or not 2 <= head[1] <= 5:
+                return False
+            fh.seek(-1, os.SEEK_END)
+            return fh.read(1) == b"."
+    except OSError:
+        return False
+
+
+def refuse_pickles(path: Path) -> None:
+    """A model directory holding pickle files is refused before anything is read from it: spaCy's
+    format is config, JSON and msgpack files (``lookups.bin`` is msgpack), and unpickling can run code."""
+    from .errors import UnsafeModel
+
+    found = sorted(str(f.relative_to(path)) for f in path.rglob("*") if f.is_file() and _is_pickle(f))
+    if found:
+        raise UnsafeModel(f"{path} holds {', '.join(found[:3])}")
 
 
 def _groups(docs: list, batch_size: int, max_tokens: int) -> list[list[int]]:
@@ -246,7 +275,7 @@ def get_model(path: str | None = None):
     """The NER model at ``path`` (or the shipped one), loaded once per process."""
     p = model_path(path)
     with _LOCK:
-        if (p / "config.json").exists() and any(p.glob("*.safetensors")):
+        if (p / "config.json").exists() and not (p / "config.cfg").exists():  # a Hugging Face directory
             from .ner_hf import HFTokenClassifier
 
             return HFTokenClassifier(p)

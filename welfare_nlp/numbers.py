@@ -48,6 +48,8 @@ def _pattern() -> re.Pattern:
 
 
 _TOKEN = re.compile(rf"{DIGITS}|[^\s]+")
+# larger values are not quantities a press release states (a 40-digit code, «هزار هزار هزار ...»)
+MAX_VALUE = 1e18
 
 
 def parse_digits(token: str) -> float | None:
@@ -169,7 +171,7 @@ def find_numbers(text: str) -> list[Number]:
     out: list[Number] = []
     for m in _pattern().finditer(text):
         for num in _split(text, m.start(), m.end()):
-            if _is_noise(num, text):
+            if _is_noise(num, text) or not (0 <= num.value <= MAX_VALUE):  # also drops inf and nan
                 continue
             out.append(num)
     return out

@@ -6,7 +6,8 @@ import threading
 from typing import Any, Iterable, Iterator
 
 from .context import DocContext, Found
-from .errors import BadPublished, EmptyDocument, ExtractionFailed, NotText, WelfareNLPError
+from .errors import (BadPublished, DocumentTooLarge, EmptyDocument, ExtractionFailed, NotText, NotUnicode,
+                     WelfareNLPError)
 from .factories import STAGES, register_spacy
 from .record import (Amount, City, Date, Entity, Event, HeadCount, Official, Organization, Percentage,
                      Province, Quote, Record, Span, content_id)
@@ -86,12 +87,23 @@ def parse_published(published: Any, doc_id: str | None = None) -> _dt.date | Non
         raise BadPublished(repr(published), doc_id=doc_id) from None
 
 
-def _make_doc(nlp, text: Any, id: str | None, published: Any):
+# longest document ``extract`` accepts (characters): 12 times the longest article of the news
+# corpus; memory and time grow with the length (README "Limits"), so longer input is refused
+MAX_CHARS = 500_000
+
+
+def _make_doc(nlp, text: Any, id: str | None, published: Any, max_chars: int | None = MAX_CHARS):
     """The tokenised, normalised Doc of one input, not yet through the stages; bad input raises."""
     if not isinstance(text, str):
         raise NotText(type(text).__name__, doc_id=id)
     if not text.strip():
         raise EmptyDocument("", doc_id=id)
+    if max_chars is not None and len(text) > max_chars:
+        raise DocumentTooLarge(f"{len(text):,} characters (the limit is {max_chars:,})", doc_id=id)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise NotUnicode(f"character {exc.start}", doc_id=id) from None
     pub = parse_published(published, id)
     doc = nlp.make_doc(text)
     doc._.wnlp.published = pub
@@ -100,18 +112,21 @@ def _make_doc(nlp, text: Any, id: str | None, published: Any):
     return doc
 
 
-def extract_doc(text: str, *, id: str | None = None, published: Any = None, nlp=None):
+def extract_doc(text: str, *, id: str | None = None, published: Any = None, nlp=None,
+                max_chars: int | None = MAX_CHARS):
     nlp = nlp or default_nlp()
-    return nlp(_make_doc(nlp, text, id, published))
+    return nlp(_make_doc(nlp, text, id, published, max_chars))
 
 
-def extract(text: str, *, id: str | None = None, published: Any = None, nlp=None) -> Record:
-    """The record for one document; raises a coded ``WelfareNLPError`` for bad input."""
-    return extract_doc(text, id=id, published=published, nlp=nlp)._.record
+def extract(text: str, *, id: str | None = None, published: Any = None, nlp=None,
+            max_chars: int | None = MAX_CHARS) -> Record:
+    """The record for one document; raises a coded ``WelfareNLPError`` for bad input (E003 for a
+    text longer than ``max_chars``; ``None`` lifts the limit)."""
+    return extract_doc(text, id=id, published=published, nlp=nlp, max_chars=max_chars)._.record
 
 
-def extract_many(items: Iterable[tuple[str, str | None, Any]], *, nlp=None,
-                 batch_size: int = 16) -> Iterator[Record | WelfareNLPError]:
+def extract_many(items: Iterable[tuple[str, str | None, Any]], *, nlp=None, batch_size: int = 16,
+                 max_chars: int | None = MAX_CHARS) -> Iterator[Record | WelfareNLPError]:
     """For each ``(text, id, published)``, in order, its record or the coded error that stopped it.
 
     The documents go through the stages in batches (``nlp.pipe``), which lets the NER model work on
@@ -122,18 +137,18 @@ def extract_many(items: Iterable[tuple[str, str | None, Any]], *, nlp=None,
     for item in items:
         batch.append(item)
         if len(batch) >= batch_size:
-            yield from _extract_batch(nlp, batch)
+            yield from _extract_batch(nlp, batch, max_chars)
             batch = []
     if batch:
-        yield from _extract_batch(nlp, batch)
+        yield from _extract_batch(nlp, batch, max_chars)
 
 
-def _extract_batch(nlp, batch) -> list[Record | WelfareNLPError]:
+def _extract_batch(nlp, batch, max_chars: int | None = MAX_CHARS) -> list[Record | WelfareNLPError]:
     out: list[Record | WelfareNLPError | None] = [None] * len(batch)
     ready: list[tuple[int, Any]] = []
     for k, (text, id_, published) in enumerate(batch):
         try:
-            ready.append((k, _make_doc(nlp, text, id_, published)))
+            ready.append((k, _make_doc(nlp, text, id_, published, max_chars)))
         except WelfareNLPError as exc:
             out[k] = exc
         except Exception as exc:  # noqa: BLE001 - one document's failure is its own
@@ -145,7 +160,7 @@ def _extract_batch(nlp, batch) -> list[Record | WelfareNLPError]:
         for k, _ in ready:
             text, id_, published = batch[k]
             try:
-                out[k] = extract(text, id=id_, published=published, nlp=nlp)
+                out[k] = extract(text, id=id_, published=published, nlp=nlp, max_chars=max_chars)
             except WelfareNLPError as exc:
                 out[k] = exc
             except Exception as exc:  # noqa: BLE001

@@ -56,14 +56,14 @@ class City(Item):
 
 
 class Amount(Item):
-    value: float = Field(ge=0)
+    value: float = Field(ge=0, allow_inf_nan=False)
     max: Optional[float] = None
     currency: str = Field(description="IRT (toman), IRR (rial) or an ISO 4217 code")
     qualifier: Qualifier = None
 
 
 class HeadCount(Item):
-    value: float = Field(ge=0)
+    value: float = Field(ge=0, allow_inf_nan=False)
     max: Optional[float] = None
     noun: str
     unit: Literal["person", "household"] = "person"
@@ -71,7 +71,7 @@ class HeadCount(Item):
 
 
 class Percentage(Item):
-    value: float
+    value: float = Field(allow_inf_nan=False)
     max: Optional[float] = None
 
 
@@ -135,7 +135,7 @@ class Record(_Model):
     title: Optional[str] = Field(None, description="the page title of an HTML or WARC input")
 
     def to_json(self) -> str:
-        return json.dumps(self.model_dump(mode="json", exclude_none=False), ensure_ascii=False)
+        return dumps_line(self.model_dump(mode="json", exclude_none=False))
 
 
 class ErrorRecord(_Model):
@@ -144,7 +144,16 @@ class ErrorRecord(_Model):
     error: ErrorInfo
 
     def to_json(self) -> str:
-        return json.dumps(self.model_dump(mode="json"), ensure_ascii=False)
+        return dumps_line(self.model_dump(mode="json"))
+
+
+_LINE_BREAKS = {ord("\x85"): "\\u0085", ord("\u2028"): "\\u2028", ord("\u2029"): "\\u2029"}
+
+
+def dumps_line(obj) -> str:
+    """One JSON line, UTF-8 text kept readable; the characters that some readers take for line
+    breaks (NEL, U+2028, U+2029: Python's ``str.splitlines`` does) are written escaped."""
+    return json.dumps(obj, ensure_ascii=False).translate(_LINE_BREAKS)
 
 
 def content_id(text: str) -> str:

@@ -22,6 +22,12 @@ class NormalizingTokenizer:
 
         if not isinstance(text, str):
             raise NotText(type(text).__name__)
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            from .errors import NotUnicode
+
+            raise NotUnicode(f"character {exc.start}") from None
         nt = normalize(text)
         doc = self.inner(nt.text)
         doc._.wnlp = DocContext(nt=nt)

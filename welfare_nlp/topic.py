@@ -151,11 +151,16 @@ class TopicModel:
             raise ValueError(f"{self.path}: not a welfare_nlp topic model ({meta.get('format')!r})")
         self.meta = meta
         self.config = {**DEFAULT_CONFIG, **meta["features"]}
-        with np.load(self.path / "model.npz", allow_pickle=False) as z:
-            self.coef = z["coarse_coef"].astype(np.float32)          # (classes, buckets)
-            self.intercept = z["coarse_intercept"].astype(np.float64)
-            self.social_coef = z["social_coef"].astype(np.float32)   # (buckets,)
-            self.social_intercept = float(z["social_intercept"])
+        try:
+            with np.load(self.path / "model.npz", allow_pickle=False) as z:
+                self.coef = z["coarse_coef"].astype(np.float32)          # (classes, buckets)
+                self.intercept = z["coarse_intercept"].astype(np.float64)
+                self.social_coef = z["social_coef"].astype(np.float32)   # (buckets,)
+                self.social_intercept = float(z["social_intercept"])
+        except ValueError as exc:  # numpy refuses object (pickled) arrays when allow_pickle is False
+            from .errors import UnsafeModel
+
+            raise UnsafeModel(f"{self.path / 'model.npz'} ({exc})") from None
         self.classes = list(meta["classes"])
         if self.coef.shape != (len(self.classes), self.config["buckets"]):
             raise ValueError(f"{self.path}: coefficients {self.coef.shape} do not fit the config")
