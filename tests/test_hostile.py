@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from welfare_nlp import lexicon
+from test_offsets import _spans
 from welfare_nlp.errors import WelfareNLPError
 
 # more examples for a local fuzzing session: WELFARE_FUZZ=10 runs ten times as many
@@ -37,22 +38,10 @@ SEP = st.sampled_from([" ", "", "\u200c", "\u00a0", "\n", "  ", "،", ".", ":"])
 DOCS = st.lists(st.tuples(TOKEN, SEP), min_size=0, max_size=50).map(lambda xs: "".join(a + b for a, b in xs))
 
 
-def _walk(obj):
-    if isinstance(obj, dict):
-        yield obj
-        for v in obj.values():
-            yield from _walk(v)
-    elif isinstance(obj, list):
-        for v in obj:
-            yield from _walk(v)
-
-
 def check_record(raw: str, rec: dict) -> None:
-    for item in _walk(rec):
-        if {"start", "end"} <= item.keys() and isinstance(item.get("start"), int):
-            assert 0 <= item["start"] <= item["end"] <= len(raw)
-            if "text" in item:
-                assert raw[item["start"]:item["end"]] == item["text"]
+    for item in _spans(rec):
+        assert 0 <= item["start"] <= item["end"] <= len(raw)
+        assert raw[item["start"]:item["end"]] == item["text"]
     for kind in ("amounts", "head_counts"):
         for it in rec[kind]:
             for key in ("value", "max", "min"):

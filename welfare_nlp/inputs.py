@@ -250,6 +250,13 @@ def open_bounded(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, max_expansion: 
     return io.BufferedReader(_Capped(gzip.open(path, "rb"), limit, path.name), buffer_size=1 << 16)
 
 
+def _broken(path: Path, where: str, after: str, exc: Exception) -> InputDoc:
+    """The error row that ends a file which cannot be read further (the rows before it stand)."""
+    if isinstance(exc, ExpansionLimit):
+        return InputDoc(where, None, error=ExpansionLimit(exc.detail, doc_id=where))
+    return InputDoc(where, None, error=ArchiveUnreadable(f"{path}, after {after}: {exc}", doc_id=where))
+
+
 def _lines(fh, max_bytes: int) -> Iterator[bytes | None]:
     """The lines of a binary stream, each read with a bound: a line longer than ``max_bytes`` is
     skipped (in bounded pieces) and given as None."""
@@ -298,12 +305,8 @@ def _read_jsonl(path: Path, fields: Fields, max_bytes: int = DEFAULT_MAX_BYTES,
                                                                     doc_id=doc_id))
                     continue
                 yield InputDoc(doc_id, text, _date(obj, fields))
-    except ExpansionLimit as exc:
-        where = f"{path.name}:{n + 1}"
-        yield InputDoc(where, None, error=ExpansionLimit(exc.detail, doc_id=where))
-    except _ARCHIVE_ERRORS as exc:
-        where = f"{path.name}:{n + 1}"
-        yield InputDoc(where, None, error=ArchiveUnreadable(f"{path}, after line {n}: {exc}", doc_id=where))
+    except (ExpansionLimit, *_ARCHIVE_ERRORS) as exc:
+        yield _broken(path, f"{path.name}:{n + 1}", f"line {n}", exc)
 
 
 def _read_csv(path: Path, fields: Fields, max_bytes: int = DEFAULT_MAX_BYTES,
@@ -350,12 +353,8 @@ def _read_csv(path: Path, fields: Fields, max_bytes: int = DEFAULT_MAX_BYTES,
                     continue
                 date = next((row[c] for c in date_cols if c < len(row) and row[c].strip()), None)
                 yield InputDoc(doc_id, row[text_col], date, encoding=encoding)
-    except ExpansionLimit as exc:
-        where = f"{path.name}:{n + 2}"
-        yield InputDoc(where, None, error=ExpansionLimit(exc.detail, doc_id=where))
-    except _ARCHIVE_ERRORS as exc:
-        where = f"{path.name}:{n + 2}"
-        yield InputDoc(where, None, error=ArchiveUnreadable(f"{path}, after row {n}: {exc}", doc_id=where))
+    except (ExpansionLimit, *_ARCHIVE_ERRORS) as exc:
+        yield _broken(path, f"{path.name}:{n + 2}", f"row {n}", exc)
 
 
 _WARC_TEXT = {"text/html": "html", "application/xhtml+xml": "html", "text/plain": "text"}
