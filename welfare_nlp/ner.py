@@ -21,7 +21,8 @@ from .context import DocContext, Entity
 NAME = "ner"
 DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "models" / "ner"
 _LOCK = threading.Lock()
-MAX_PARAGRAPH = 20_000   # characters per model call; longer texts are cut at line breaks or spaces
+MAX_PARAGRAPH = 20_000   # a longer text is cut at line breaks or spaces ...
+LONG_PIECE = 4_000       # ... into pieces of at most this many characters
 MAX_BATCH_TOKENS = 8_000
 
 
@@ -254,11 +255,14 @@ def _cached_forward(original, cache: _VectorCache):
 
 
 def _paragraphs(text: str):
-    """(offset, piece) pieces of at most MAX_PARAGRAPH characters, cut at line breaks where possible
-    (at spaces inside a longer line). Whole documents usually fit in one piece: one model call each."""
+    """(offset, piece) pieces of the text for the model. A document of at most MAX_PARAGRAPH characters
+    (nearly all of them) is one piece; a longer one is cut at line breaks where possible (at spaces
+    inside a longer line) into pieces of at most LONG_PIECE characters, which the decoder then takes
+    side by side instead of one token after another."""
     start, n = 0, len(text)
+    size = MAX_PARAGRAPH if n <= MAX_PARAGRAPH else LONG_PIECE
     while start < n:
-        end = min(n, start + MAX_PARAGRAPH)
+        end = min(n, start + size)
         if end < n:
             cut = text.rfind("\n", start, end)
             if cut <= start:

@@ -96,6 +96,9 @@ class GreedyNER:
         if self.tok2vec is not None:
             self.tok2vec.set_annotations(ldocs, self.tok2vec.predict(ldocs))
         tokvecs = self.t2v_ref.predict(ldocs)
+        if self.tok2vec is not None:
+            for d in ldocs:  # the listener has read them: free the per-token tensors now
+                d.tensor = np.zeros((0,), dtype="float32")
         cached = self.lower.predict(tokvecs)  # (tokens + 1, 3, hidden, pieces); row 0 is padding
         n_rows, n_f, n_h, n_p = cached.shape
         cached = cached.reshape(n_rows, n_f, n_h * n_p)

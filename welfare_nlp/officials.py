@@ -81,6 +81,9 @@ class Role:
     sent: int
 
 
+_NAMES_CHANGED = 0  # counts every change of a Person's name
+
+
 @dataclass
 class Person:
     name: str
@@ -95,6 +98,12 @@ class Person:
     role_source: str | None = None
     mentions: list[tuple[int, int, str]] = field(default_factory=list)
     spoke: bool = False
+
+    def __setattr__(self, key, value):
+        if key == "name":
+            global _NAMES_CHANGED
+            _NAMES_CHANGED += 1  # name indexes built before this are stale
+        object.__setattr__(self, key, value)
 
     @property
     def surname_keys(self) -> frozenset[str]:
@@ -663,7 +672,7 @@ class _Resolver:
         if not self.people or toks[i].text in _PUNCT:
             return None
         # the index of name keys, rebuilt only when a person was added or a name completed
-        sig = [(id(p), p.name) for p in self.people]
+        sig = (len(self.people), _NAMES_CHANGED)
         if self.__dict__.get("_index_sig") != sig:
             index: dict[str, Person] = {}
             for p in reversed(self.people):
