@@ -78,7 +78,7 @@ class SpacyNER:
             else:
                 pieces.extend((k, offset, self.nlp.make_doc(p)) for offset, p in _paragraphs(text))
         out: list[list[Entity]] = [[] for _ in texts]
-        for (k, offset, _), doc, spans in zip(pieces, *self._docs_and_spans([], batch_size, [d for _, _, d in pieces])):
+        for (k, offset, doc), spans in zip(pieces, self._spans([d for _, _, d in pieces], batch_size)):
             for s, e, label in spans:
                 start, last = doc[s], doc[e - 1]
                 out[k].append(Entity(label, offset + start.idx, offset + last.idx + len(last), self.source,
@@ -105,10 +105,8 @@ class SpacyNER:
         made = Doc(self.nlp.vocab, words=words, spaces=spaces)
         return made if made.text == doc.text[:body_end] else None
 
-    def _docs_and_spans(self, texts: list[str], batch_size: int = 64, docs=None):
-        """The Docs of ``texts`` (or the given ``docs``) and their (start, end, label) token spans."""
-        if docs is None:
-            docs = [self.nlp.make_doc(t) for t in texts]
+    def _spans(self, docs: list, batch_size: int = 64) -> list[list[tuple[int, int, str]]]:
+        """(start, end, label) token spans of each Doc, decoded in batches of similar length."""
         spans: list = [None] * len(docs)
         for group in _groups(docs, batch_size, MAX_BATCH_TOKENS):
             batch = [docs[k] for k in group]
@@ -118,15 +116,14 @@ class SpacyNER:
                 found = [[(e.start, e.end, e.label_) for e in d.ents] for d in self.nlp.pipe(batch, batch_size=len(batch))]
             for k, s in zip(group, found):
                 spans[k] = s
-        return docs, spans
-
+        return spans
 
     def predict_tokens(self, words: list[str]) -> list[tuple[int, int, str]]:
         """Entity spans (token start, token end, label) over given tokens (for evaluation on CoNLL)."""
         from spacy.tokens import Doc
 
         doc = Doc(self.nlp.vocab, words=words)
-        return self._docs_and_spans([], docs=[doc])[1][0]
+        return self._spans([doc])[0]
 
 
 PICKLE_SUFFIXES = {".pkl", ".pickle", ".pt", ".pth", ".ckpt", ".joblib", ".dill"}
