@@ -66,6 +66,30 @@ def test_directory_is_recursive_with_relative_ids_and_encodings(tmp_path):
     assert docs[0].text == TEXT_1256 and docs[1].text == TEXT
 
 
+def test_files_sharing_a_stem_keep_their_suffix_in_the_id(tmp_path):
+    (tmp_path / "sub").mkdir()
+    for name in ("a.txt", "a.html", "b.txt", "sub/a.txt"):
+        (tmp_path / name).write_text(PAGE.format(charset="utf-8", title="t", text=TEXT) if name.endswith("html")
+                                     else TEXT, encoding="utf-8")
+    ids = [d.id for d in _docs([tmp_path])]
+    assert ids == ["a.html", "a.txt", "b", "sub/a"]
+    assert len(set(ids)) == len(ids)
+
+
+def test_resume_over_files_sharing_a_stem_loses_nothing(tmp_path, nlp):
+    from welfare_nlp.batch import run
+
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text(TEXT, encoding="utf-8")
+    (src / "a.html").write_text(PAGE.format(charset="utf-8", title="t", text=TEXT), encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    run([str(src)], str(out), nlp=nlp, progress=False, limit=1)
+    summary = run([str(src)], str(out), nlp=nlp, progress=False, resume=True)
+    assert summary.documents == 1 and summary.skipped == 1
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 2
+
+
 def test_unprepared_documents_carry_bytes(tmp_path):
     (tmp_path / "a.txt").write_text(TEXT, encoding="utf-8")
     [doc] = _docs([tmp_path / "a.txt"], prepare=False)

@@ -425,12 +425,19 @@ def _walk(root: Path, rel: str = "", seen: set | None = None) -> Iterator[tuple[
         entries = sorted(os.scandir(root), key=lambda e: e.name)
     except OSError:
         return
+    # a file's id is its path without the suffix, unless another document file here has the same
+    # stem (a.txt and a.html): then both keep their suffix, so that ids stay unique (--resume needs it)
+    stems: dict[str, int] = {}
+    for entry in entries:
+        if Path(entry.name).suffix.lower() in DOC_SUFFIXES:
+            stem = Path(entry.name).stem
+            stems[stem] = stems.get(stem, 0) + 1
     for entry in entries:
         path = Path(entry.path)
         if entry.is_dir():
             yield from _walk(path, f"{rel}{entry.name}/", seen)
         elif entry.is_file() and (path.suffix.lower() in DOC_SUFFIXES or _kind(path) == "warc"):
-            yield path, rel + path.stem
+            yield path, rel + (path.name if stems.get(path.stem, 0) > 1 else path.stem)
 
 
 def read_inputs(paths: Iterable[str], fields: Fields | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES,
