@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from .errors import DocumentTooLarge, ExtractionFailed, OutputNotResumable, WelfareNLPError
+from .errors import ExtractionFailed, OutputNotResumable, WelfareNLPError
 from .inputs import DEFAULT_MAX_BYTES, DEFAULT_MAX_EXPANSION, Fields, InputDoc, prepare, read_inputs
 
 FORMATS = ("jsonl", "csv", "parquet")
@@ -124,8 +124,6 @@ def process_many(docs: list[InputDoc], nlp, max_chars: int = DEFAULT_MAX_CHARS, 
         try:
             doc = prepare(doc)
             err = doc.error
-            if err is None and len(doc.text) > max_chars:
-                err = DocumentTooLarge(f"{len(doc.text):,} characters (the limit is {max_chars:,})", doc_id=doc.id)
         except WelfareNLPError as exc:
             err = exc
         except Exception as exc:  # noqa: BLE001 - one bad document (or page) must not stop the run
@@ -134,7 +132,7 @@ def process_many(docs: list[InputDoc], nlp, max_chars: int = DEFAULT_MAX_CHARS, 
         errors.append(err)
     todo = [d for d, e in zip(prepared, errors) if e is None]
     results = iter(extract_many(((d.text, d.id, d.published) for d in todo), nlp=nlp, batch_size=max(1, len(todo)),
-                                max_chars=None))  # max_chars checked above
+                                max_chars=max_chars))
     return [_outcome(doc, err if err is not None else next(results), fmt, topic) for doc, err in zip(prepared, errors)]
 
 

@@ -100,12 +100,11 @@ def _make_doc(nlp, text: Any, id: str | None, published: Any, max_chars: int | N
         raise EmptyDocument("", doc_id=id)
     if max_chars is not None and len(text) > max_chars:
         raise DocumentTooLarge(f"{len(text):,} characters (the limit is {max_chars:,})", doc_id=id)
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise NotUnicode(f"character {exc.start}", doc_id=id) from None
     pub = parse_published(published, id)
-    doc = nlp.make_doc(text)
+    try:
+        doc = nlp.make_doc(text)  # the tokenizer refuses text that is not valid Unicode
+    except NotUnicode as exc:
+        raise NotUnicode(exc.detail, doc_id=id) from None
     doc._.wnlp.published = pub
     doc.user_data["id"] = id
     doc.user_data["published"] = pub.isoformat() if pub else None
