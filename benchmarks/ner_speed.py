@@ -33,8 +33,10 @@ def main() -> None:
 
     with gzip.open(args.file, "rt", encoding="utf-8") as fh:
         texts = [normalize_text(json.loads(l)["text"]) for l in itertools.islice(fh, args.docs)]
+    from welfare_nlp.factories import register_tagger
     from welfare_nlp.ner import SpacyNER
 
+    register_tagger()   # the shipped model's component (also registered by the package's entry point)
     nlp = spacy.load(args.model)
     list(nlp.pipe(texts[:5]))  # warm up
     t0 = time.perf_counter()

@@ -73,3 +73,58 @@ def test_missing_model_is_a_clear_error(tmp_path):
 
     with pytest.raises(ModelNotFound, match="E008|no NER model"):
         welfare_nlp.load(ner=str(tmp_path / "nowhere"))
+
+
+def test_shipped_model_is_the_tagger_with_one_head_per_scheme():
+    model = ner.get_model()
+    assert model.tagger is not None and model.decoder is None
+    assert list(model.schemes) == ["peyma", "arman", "parsner"]
+    assert model.schemes["peyma"] == ["PER", "ORG", "LOC", "DAT", "TIM", "MON", "PCT"]
+    assert set(model.scores) == set(model.schemes["peyma"]) and all(0 < v <= 1 for v in model.scores.values())
+
+
+def test_plain_spacy_load_finds_the_component():
+    """``spacy.load("models/ner")`` works in a fresh interpreter without importing welfare_nlp first
+    (the ``spacy_factories`` entry point of the installed package)."""
+    import subprocess
+    import sys
+
+    code = ("import spacy, sys; nlp = spacy.load(sys.argv[1]); doc = nlp('سعید پورعلی در تهران گفت'); "
+            "print(nlp.pipe_names, [(e.text, e.label_) for e in doc.ents])")
+    out = subprocess.run([sys.executable, "-c", code, str(ner.model_path())], capture_output=True, text=True,
+                         check=True).stdout
+    assert "welfare_tagger" in out and "'PER'" in out
+
+
+@pytest.mark.parametrize("tags, scheme", [
+    (["B-PER", "I-PER", "O", "B-FAC", "O"], "arman"),      # FAC: ARMAN's labels
+    (["B-PER", "I-PER", "O", "B-LOC", "O"], "peyma"),      # a tie: the default scheme
+    (["B-PER", "I-PER", "O", "B-MISC", "O"], "parsner"),
+])
+def test_evaluate_ner_picks_the_files_scheme(tmp_path, tags, scheme):
+    from welfare_nlp.ner_eval import evaluate
+
+    f = tmp_path / "mini.conll"
+    words = ["سعید", "پورعلی", "در", "تهران", "گفت"]
+    f.write_text("".join(f"{w}\t{t}\n" for w, t in zip(words, tags)), encoding="utf-8")
+    assert evaluate(str(f))["scheme"] == scheme
+    assert evaluate(str(f), scheme="peyma")["scheme"] == "peyma"
+    with pytest.raises(Exception, match="no scheme"):
+        evaluate(str(f), scheme="nope")
+
+
+def test_card_scores_are_what_the_shipped_model_gets():
+    """evaluation.json (and the card made from it) against a fresh evaluation on the dev files."""
+    from conftest import SHARED
+
+    from welfare_nlp.ner_eval import evaluate
+
+    peyma, arman = SHARED / "data" / "ner" / "peyma" / "dev.conll", SHARED / "data" / "ner" / "arman" / "dev.conll"
+    if not peyma.exists() or not arman.exists():
+        pytest.skip("the shared NER dev files are not present")
+    ev = json.loads((ner.model_path() / "evaluation.json").read_text(encoding="utf-8"))
+    assert evaluate(str(peyma))["micro"] == ev["peyma_dev"]["micro"]
+    got = evaluate(str(arman), labels={"PER", "ORG", "LOC"})
+    assert got["scheme"] == "arman" and got["micro"] == ev["arman_dev_per_org_loc"]["micro"]
+    by_peyma = evaluate(str(arman), labels={"PER", "ORG", "LOC"}, scheme="peyma")
+    assert by_peyma["micro"] == ev["arman_dev_per_org_loc_peyma_head"]["micro"]

@@ -1,5 +1,8 @@
 """The vectorised greedy decoder (welfare_nlp.ner_decode) against spaCy's own decoder, on real text:
-same model, so the same entities are expected, document by document."""
+same model, so the same entities are expected, document by document.
+
+The decoder serves spaCy transition-based NER pipelines (``welfare_nlp.load(ner=DIR)``); the one tested is
+``models/ner_cnn``, the CNN model that shipped before the BiLSTM-CRF tagger."""
 import gzip
 import itertools
 import json
@@ -14,13 +17,14 @@ from conftest import SHARED, needs_shared
 
 NEWS = SHARED / "data" / "news" / "iranian_news_2020.jsonl.gz"
 DEV = SHARED / "dev" / "dev.jsonl"
-pytestmark = pytest.mark.skipif(not ner.available(), reason="models/ner is not present")
+CNN = ner.DEFAULT_MODEL.parent / "ner_cnn"
+pytestmark = pytest.mark.skipif(not ner.available(CNN), reason="models/ner_cnn is not present")
 
 
 @pytest.fixture(scope="module")
 def models():
-    fast = ner.SpacyNER(ner.model_path())
-    slow = ner.SpacyNER(ner.model_path(), fast=False)
+    fast = ner.SpacyNER(CNN)
+    slow = ner.SpacyNER(CNN, fast=False)
     assert fast.decoder is not None and slow.decoder is None
     return fast, slow
 

@@ -48,7 +48,7 @@ def test_spacy_model_directory_with_a_pickle_is_refused_before_loading(tmp_path)
         pytest.skip("models/ner is not present")
     model, marker = tmp_path / "spacy_model", tmp_path / "PWNED"
     shutil.copytree(ner.model_path(), model)
-    _pickle_file(model / "ner" / "extra.pkl", marker)
+    _pickle_file(model / "welfare_tagger" / "extra.pkl", marker)
     with pytest.raises(UnsafeModel):
         ner.SpacyNER(model)
     assert not marker.exists()
@@ -183,7 +183,7 @@ def test_a_pickle_under_an_innocent_name_is_refused_too(tmp_path):
         pytest.skip("models/ner is not present")
     model, marker = tmp_path / "spacy_model", tmp_path / "PWNED"
     shutil.copytree(ner.model_path(), model)
-    _pickle_file(model / "ner" / "model", marker)  # spaCy's own weights file replaced by a pickle
+    _pickle_file(model / "welfare_tagger" / "tagger.npz", marker)  # the weights file replaced by a pickle
     with pytest.raises(UnsafeModel):
         ner.SpacyNER(model)
     assert not marker.exists()

@@ -56,7 +56,7 @@ def _evaluate_ner(args) -> int:
     from .ner_eval import evaluate, format_report
 
     labels = set(args.labels.split(",")) if args.labels else None
-    rep = evaluate(args.file, get_model(args.model), labels)
+    rep = evaluate(args.file, get_model(args.model), labels, scheme=args.scheme)
     print(json.dumps(rep, ensure_ascii=False) if args.json else format_report(rep))
     return 0
 
@@ -72,9 +72,15 @@ def _train_ner(args) -> int:
         vectors = work / "vectors"
         if not (vectors / "config.cfg").exists() and not (vectors / "vocab").exists():
             vectors = train_vectors(data, work, dim=args.vectors_dim, bucket=args.vectors_bucket)
-    best = train(data, work / "runs" / args.variant, work, variant=args.variant, vectors=vectors,
-                 max_steps=args.max_steps, width=args.width, hidden=args.hidden,
-                 depth=args.depth, seed=args.seed)
+    if args.arch == "tagger":
+        from .ner_train import train_tagger_model
+
+        best = train_tagger_model(data, work, vectors, variant=args.variant, epochs=args.epochs,
+                                  hidden=args.lstm_hidden, seed=args.seed, average_from=args.average_from)
+    else:
+        best = train(data, work / "runs" / args.variant, work, variant=args.variant, vectors=vectors,
+                     max_steps=args.max_steps, width=args.width, hidden=args.hidden,
+                     depth=args.depth, seed=args.seed)
     finish(best, out, data, argv=sys.argv)
     return 0
 
@@ -128,14 +134,25 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("file", metavar="FILE.conll")
     ev.add_argument("--model", default=None, help="model directory (default: the shipped models/ner)")
     ev.add_argument("--labels", default=None, help="comma-separated labels to evaluate (default: the file's)")
+    ev.add_argument("--scheme", default="auto",
+                    help="annotation scheme (head) of the model to use: auto (the one whose labels cover most of "
+                         "the file's labels; ties go to the model's default), or a name such as peyma, arman, parsner")
     ev.add_argument("--json", action="store_true")
     ev.set_defaults(func=_evaluate_ner)
-    tr = sub.add_parser("train-ner", help="train the NER model (floret vectors + spaCy NER) and write it with its card")
+    tr = sub.add_parser("train-ner", help="train the NER model (floret vectors + BiLSTM-CRF tagger as a spaCy "
+                                         "component) and write it with its card")
     tr.add_argument("--data", default="../shared/data", help="folder with ner/ and news/")
     tr.add_argument("--out", default="models/ner")
     tr.add_argument("--work", default="build/ner", help="scratch folder (corpora, vectors, training runs)")
     tr.add_argument("--variant", default="combined", choices=["peyma", "combined"])
-    tr.add_argument("--max-steps", type=int, default=12000)
+    tr.add_argument("--arch", default="tagger", choices=["tagger", "cnn"],
+                    help="tagger: BiLSTM-CRF (welfare_nlp.tagger, the shipped model); cnn: spaCy's CNN + "
+                         "transition-based NER (the earlier model)")
+    tr.add_argument("--epochs", type=int, default=10, help="tagger: passes over the training data")
+    tr.add_argument("--lstm-hidden", type=int, default=128, help="tagger: LSTM width per direction")
+    tr.add_argument("--average-from", type=int, default=5,
+                    help="tagger: keep the average of the weights after each epoch from this one on (0: the last)")
+    tr.add_argument("--max-steps", type=int, default=12000, help="cnn: training steps")
     tr.add_argument("--width", type=int, default=128, help="encoder width")
     tr.add_argument("--hidden", type=int, default=128, help="hidden width of the NER layer")
     tr.add_argument("--depth", type=int, default=4, help="encoder depth (CNN layers)")

@@ -139,3 +139,20 @@ def register_spacy() -> None:
         return StageComponent(name, ner.make_stage(model))
 
     Language.factory("welfare_ner", default_config={"model": None}, func=make_ner)
+    register_tagger()
+
+
+def make_tagger(nlp, name: str):
+    """The ``welfare_tagger`` component of the shipped NER model (``welfare_nlp.tagger``)."""
+    from .tagger import TaggerComponent
+
+    return TaggerComponent(nlp.vocab, name)
+
+
+def register_tagger() -> None:
+    """Make ``welfare_tagger`` known to spaCy (also found by spaCy through the ``spacy_factories``
+    entry point, so ``spacy.load("models/ner")`` works without importing welfare_nlp first)."""
+    from spacy.language import Language
+
+    if not Language.has_factory("welfare_tagger"):
+        Language.factory("welfare_tagger", func=make_tagger)

@@ -50,6 +50,9 @@ class SpacyNER:
 
             raise ModelNotFound(str(self.path))
         refuse_pickles(self.path)
+        from .factories import register_tagger
+
+        register_tagger()
         self.nlp = spacy.load(self.path)
         _plain_numpy(self.nlp)
         _cache_subword_vectors(self.nlp)
@@ -62,6 +65,8 @@ class SpacyNER:
         from .ner_decode import GreedyNER
 
         self.decoder = GreedyNER(self.nlp) if fast and GreedyNER.supported(self.nlp) else None
+        # the shipped model's BiLSTM-CRF tagger (welfare_nlp.tagger), called directly on a batch
+        self.tagger = self.nlp.get_pipe("welfare_tagger") if "welfare_tagger" in self.nlp.pipe_names else None
 
     def __call__(self, text: str) -> list[Entity]:
         return self.many([text])[0]
@@ -105,8 +110,10 @@ class SpacyNER:
         made = Doc(self.nlp.vocab, words=words, spaces=spaces)
         return made if made.text == doc.text[:body_end] else None
 
-    def _spans(self, docs: list, batch_size: int = 64) -> list[list[tuple[int, int, str]]]:
+    def _spans(self, docs: list, batch_size: int = 64, scheme: str | None = None) -> list[list[tuple[int, int, str]]]:
         """(start, end, label) token spans of each Doc, decoded in batches of similar length."""
+        if self.tagger is not None:   # it groups sentences (not documents) of similar length itself
+            return self.tagger.doc_spans(docs, scheme)
         spans: list = [None] * len(docs)
         for group in _groups(docs, batch_size, MAX_BATCH_TOKENS):
             batch = [docs[k] for k in group]
@@ -118,12 +125,21 @@ class SpacyNER:
                 spans[k] = s
         return spans
 
-    def predict_tokens(self, words: list[str]) -> list[tuple[int, int, str]]:
+    @property
+    def schemes(self) -> dict[str, list[str]] | None:
+        """The annotation schemes the model predicts in (name -> labels; the first is the one the
+        pipeline uses), for a model trained with one head per scheme; None otherwise."""
+        return self.tagger.tagger.schemes if self.tagger is not None else None
+
+    def predict_tokens(self, words: list[str], scheme: str | None = None) -> list[tuple[int, int, str]]:
         """Entity spans (token start, token end, label) over given tokens (for evaluation on CoNLL)."""
+        return self.predict_batch([words], scheme)[0]
+
+    def predict_batch(self, sentences: list[list[str]], scheme: str | None = None) -> list[list[tuple[int, int, str]]]:
         from spacy.tokens import Doc
 
-        doc = Doc(self.nlp.vocab, words=words)
-        return self._spans([doc])[0]
+        docs = [Doc(self.nlp.vocab, words=words) for words in sentences]
+        return self._spans(docs, scheme=scheme)
 
 
 PICKLE_SUFFIXES = {".pkl", ".pickle", ".pt", ".pth", ".ckpt", ".joblib", ".dill"}

@@ -39,28 +39,47 @@ def score_spans(gold: list[set], pred: list[set], labels: set[str] | None = None
     return {"labels": sorted(used), "per_label": per, "micro": _prf(tot["tp"], tot["fp"], tot["fn"])}
 
 
-def evaluate(path: str, model=None, labels: set[str] | None = None) -> dict:
+def pick_scheme(file_labels: set[str], schemes: dict[str, list[str]] | None) -> str | None:
+    """The scheme (model head) whose labels cover most of a file's labels; ties go to the first (the
+    model's default). None for a model with one scheme."""
+    if not schemes or len(schemes) < 2:
+        return None
+    return max(schemes, key=lambda name: (len(file_labels & set(schemes[name])), -list(schemes).index(name)))
+
+
+def evaluate(path: str, model=None, labels: set[str] | None = None, scheme: str | None = "auto") -> dict:
+    """Scores of ``model`` on a CoNLL file. ``scheme``: which of the model's heads predicts (for a model
+    trained on several annotation schemes); "auto" picks by the file's labels (``pick_scheme``)."""
     from .ner import get_model
 
     model = model or get_model(None)
     sents = list(read_conll(path))
-    gold, pred = [], []
+    gold = [set(spans(s.tags)) for s in sents]
+    schemes = getattr(model, "schemes", None)
+    if scheme == "auto":
+        scheme = pick_scheme({lab for g in gold for _, _, lab in g}, schemes)
+    elif scheme is not None and scheme not in (schemes or {}):
+        from .errors import ModelNotFound
+
+        raise ModelNotFound(f"{getattr(model, 'path', model)} (no scheme {scheme!r}; it has "
+                            f"{', '.join(schemes or {}) or 'one scheme'})")
+    words = [[norm_token(t) for t in s.tokens] for s in sents]
     t0 = time.perf_counter()
-    ntok = 0
-    for s in sents:
-        words = [norm_token(t) for t in s.tokens]
-        ntok += len(words)
-        gold.append(set(spans(s.tags)))
-        pred.append(set(model.predict_tokens(words)))
+    if hasattr(model, "predict_batch"):
+        pred = [set(p) for p in model.predict_batch(words, scheme=scheme)]
+    else:
+        pred = [set(model.predict_tokens(w)) for w in words]
     dt = time.perf_counter() - t0
+    ntok = sum(map(len, words))
     report = score_spans(gold, pred, labels)
-    report.update({"file": str(path), "sentences": len(sents), "tokens": ntok,
+    report.update({"file": str(path), "sentences": len(sents), "tokens": ntok, "scheme": scheme,
                    "tokens_per_s": round(ntok / dt) if dt else None})
     return report
 
 
 def format_report(rep: dict) -> str:
-    lines = [f"{rep['file']}: {rep['sentences']} sentences, {rep['tokens']} tokens",
+    scheme = f", scheme {rep['scheme']}" if rep.get("scheme") else ""
+    lines = [f"{rep['file']}: {rep['sentences']} sentences, {rep['tokens']} tokens{scheme}",
              f"{'label':<8}{'P':>8}{'R':>8}{'F1':>8}{'tp':>7}{'fp':>7}{'fn':>7}"]
     for lab, r in rep["per_label"].items():
         lines.append(f"{lab:<8}{r['p']:>8.3f}{r['r']:>8.3f}{r['f']:>8.3f}{r['tp']:>7}{r['fp']:>7}{r['fn']:>7}")

@@ -151,6 +151,73 @@ def train(data: Path, out: Path, work: Path, variant: str = "combined", vectors:
     return out / "model-best"
 
 
+# The tagger's heads, one per annotation scheme: (labels, the corpora that train it). Each corpus trains only
+# the head of its own scheme (its labels as they are), and every corpus trains the shared encoder.
+SCHEMES = {
+    "peyma": (LABELS, ["peyma", "peyma_600k"]),
+    "arman": (["PER", "ORG", "LOC", "FAC", "EVENT", "PRO"], ["arman"]),
+    "parsner": (["PER", "ORG", "LOC", "MISC"], ["parsner_news"]),
+}
+
+
+def tagger_corpora(data: Path, variant: str = "combined"):
+    """Training examples (each with its scheme and allowed tag sets) and the dev files, for the tagger."""
+    from .tagger_train import load_corpus
+
+    train, seen = [], set()
+    schemes = {}
+    for scheme, (labels, names) in SCHEMES.items():
+        for name in names:
+            if name not in VARIANTS[variant]:
+                continue
+            schemes[scheme] = labels
+            part = load_corpus(data / "ner" / CORPORA[name][0], {}, labels, scheme=scheme)
+            kept = [ex for ex in part if (key := " ".join(ex.words)) not in seen and not seen.add(key)]
+            _log(f"{name}: {len(kept)} sentences -> head {scheme}")
+            train.extend(kept)
+    arman = load_corpus(data / "ner" / DEV["arman"][0], {}, SCHEMES["arman"][0], scheme="arman")
+    devs = {"peyma": (load_corpus(data / "ner" / DEV["peyma"][0], {}, LABELS), None, "peyma")}
+    if "arman" in schemes:
+        devs["arman"] = (arman, {"PER", "ORG", "LOC"}, "arman")
+    devs["arman_by_peyma_head"] = (arman, {"PER", "ORG", "LOC"}, "peyma")
+    return train, devs, schemes
+
+
+def train_tagger_model(data: Path, work: Path, vectors: Path, variant: str = "combined", epochs: int = 10,
+                       hidden: int = 128, seed: int = 0, average_from: int = 0) -> Path:
+    """Train the BiLSTM-CRF tagger (``welfare_nlp.tagger_train``) and save it as a spaCy pipeline: the
+    floret vectors in its vocab, one ``welfare_tagger`` component. The weights after the last epoch are
+    kept (the dev files are only reported, never used to pick a checkpoint)."""
+    import spacy
+
+    from .factories import register_tagger
+    from .tagger_train import train_tagger
+
+    train_set, devs, schemes = tagger_corpora(data, variant)
+    nlp = spacy.load(vectors)
+    run = work / "runs" / f"tagger_{variant}"
+    history = train_tagger(train_set, devs, nlp.vocab.vectors, schemes, run / "weights", epochs=epochs,
+                           hidden=hidden, seed=seed, average_from=average_from)
+    (run / "history.json").write_text(json.dumps(history, indent=1), encoding="utf-8")
+    register_tagger()
+    comp = nlp.add_pipe("welfare_tagger")
+    comp.from_disk(run / "weights")
+    from .ner_eval import score_spans
+
+    exs = devs["peyma"][0]
+    pred = [set(s) for s in comp.tagger.spans([ex.words for ex in exs])]
+    per = score_spans([ex.gold for ex in exs], pred)["per_label"]
+    nlp.meta.update({"name": "welfare_ner_tagger", "version": "1.0.0", "description":
+                     "BiLSTM-CRF NER for Persian news (welfare_nlp.tagger), floret vectors",
+                     "performance": {"ents_per_type": {k: {"p": v["p"], "r": v["r"], "f": v["f"]} for k, v in per.items()}},
+                     "labels": {"welfare_tagger": LABELS}})
+    model = run / "model"
+    if model.exists():
+        shutil.rmtree(model)
+    nlp.to_disk(model)
+    return model
+
+
 def _dir_mb(path: Path) -> float:
     return round(sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 1e6, 1)
 
@@ -170,6 +237,10 @@ def finish(best: Path, out: Path, data: Path, argv: list[str] | None = None, not
     model = SpacyNER(out)
     peyma = evaluate(str(data / "ner" / "peyma" / "dev.conll"), model)
     arman = evaluate(str(data / "ner" / "arman" / "dev.conll"), model, {"PER", "ORG", "LOC"})
+    extra = {}
+    if model.schemes:   # the same file through the default (peyma) head, for comparison
+        extra["arman_dev_per_org_loc_peyma_head"] = evaluate(str(data / "ner" / "arman" / "dev.conll"), model,
+                                                             {"PER", "ORG", "LOC"}, scheme=next(iter(model.schemes)))
     load = sp.run([sys.executable, "-c", "import time; t=time.perf_counter(); import spacy; u=time.perf_counter(); "
                    f"spacy.load({str(out)!r}); print(u-t, time.perf_counter()-u)"],
                   capture_output=True, text=True, check=True)
@@ -182,7 +253,7 @@ def finish(best: Path, out: Path, data: Path, argv: list[str] | None = None, not
             speed = json.loads(res.stdout.strip().splitlines()[-1])
     card = {
         "peyma_dev": peyma, "arman_dev_per_org_loc": arman, "load_s": round(load_s, 2), "import_spacy_s": round(import_s, 2),
-        "size_mb": _dir_mb(out), "throughput": speed, "command": " ".join(argv or []),
+        "size_mb": _dir_mb(out), "throughput": speed, "command": " ".join(argv or []), **extra,
     }
     (out / "evaluation.json").write_text(json.dumps(card, ensure_ascii=False, indent=1), encoding="utf-8")
     (out / "MODEL_CARD.md").write_text(model_card(card, notes), encoding="utf-8")

@@ -1,0 +1,249 @@
+"""The BiLSTM-CRF tagger (welfare_nlp.tagger): BIO rules, sentence cutting, the numpy network against the
+torch network it was trained as, exact Viterbi and partial-label CRF loss (checked by enumerating every
+tag sequence), and the spaCy component saved and loaded back."""
+import itertools
+import json
+
+import numpy as np
+import pytest
+
+from welfare_nlp.tagger import (GAZETTEERS, NEG, Featurizer, Tagger, TaggerComponent, allowed_moves,
+                                gazetteer_features, gazetteers, segments, tag_names, tags_to_spans)
+from welfare_nlp.ner_eval import pick_scheme
+
+LABELS = ["PER", "ORG"]   # tags: O, B-PER, I-PER, B-ORG, I-ORG
+
+
+@pytest.mark.parametrize("tags, expected", [
+    ([0, 0], []),
+    ([1, 2, 0, 3], [(0, 2, "PER"), (3, 4, "ORG")]),
+    ([1, 1], [(0, 1, "PER"), (1, 2, "PER")]),          # B B: two entities
+    ([2, 2, 0], [(0, 2, "PER")]),                      # I without B starts one
+    ([1, 4], [(0, 1, "PER"), (1, 2, "ORG")]),          # I of another label starts a new one
+    ([3, 4, 4], [(0, 3, "ORG")]),
+    ([], []),
+])
+def test_tags_to_spans(tags, expected):
+    assert tags_to_spans(tags, LABELS) == expected
+
+
+def test_allowed_moves_keep_bio_valid():
+    start, trans = allowed_moves(len(LABELS))
+    names = tag_names(LABELS)
+    assert names == ["O", "B-PER", "I-PER", "B-ORG", "I-ORG"]
+    for i, a in enumerate(names):
+        for j, b in enumerate(names):
+            ok = not b.startswith("I-") or (a != "O" and a[2:] == b[2:])
+            assert (trans[i, j] == 0) == ok, (a, b)
+    assert [n for n, s in zip(names, start) if s == NEG] == ["I-PER", "I-ORG"]
+
+
+@pytest.mark.parametrize("tokens, expected", [
+    (["a", "b", ".", "c"], [[0, 1, 2], [3]]),
+    (["a", " ", "b"], [[0, 2]]),                       # spaces are left out, the sentence goes on
+    (["a", "\n", "b", "\n\n"], [[0], [2]]),            # a line break ends a sentence
+    (["؟", "x", "!"], [[0], [1, 2]]),
+    (["\n", " "], []),
+    ([], []),
+])
+def test_segments(tokens, expected):
+    assert segments(tokens) == expected
+
+
+def test_long_sentences_are_cut():
+    from welfare_nlp.tagger import MAX_SEGMENT
+
+    cut = segments(["w"] * (2 * MAX_SEGMENT + 3))
+    assert [len(c) for c in cut] == [MAX_SEGMENT, MAX_SEGMENT, 3]
+    assert [i for c in cut for i in c] == list(range(2 * MAX_SEGMENT + 3))
+
+
+@pytest.mark.parametrize("a, b, expected", [
+    ({"PER", "ORG", "LOC", "DAT", "MON"}, None, "peyma"),
+    ({"PER", "ORG", "LOC", "FAC", "EVENT"}, None, "arman"),
+    ({"PER", "ORG", "LOC", "MISC"}, None, "parsner"),
+    ({"PER", "ORG", "LOC"}, None, "peyma"),            # a tie goes to the default (first) scheme
+    (set(), None, "peyma"),
+])
+def test_pick_scheme(a, b, expected):
+    schemes = {"peyma": ["PER", "ORG", "LOC", "DAT", "TIM", "MON", "PCT"],
+               "arman": ["PER", "ORG", "LOC", "FAC", "EVENT", "PRO"], "parsner": ["PER", "ORG", "LOC", "MISC"]}
+    assert pick_scheme(a, schemes) == expected
+    assert pick_scheme(a, {"only": ["PER"]}) is None
+
+
+def test_gazetteers_are_loaded_from_the_lexicons():
+    g = gazetteers()
+    assert set(g) == set(GAZETTEERS) and all(g[name] for name in GAZETTEERS)
+    assert "تهران" in g["place"] and "محمد" in g["first_name"] and "سازمان" in g["organization"]
+    f = gazetteer_features(["تهران", "کتاب"], ["place", "first_name"])
+    assert f.tolist() == [[1.0, 0.0], [0.0, 0.0]]
+
+
+# -- a small network with random weights, in torch and on numpy -----------------------------------------
+
+class _Vectors:
+    """floret-like vectors: any string gets a vector (a hash of it seeds the numbers)."""
+
+    shape = (0, 6)
+
+    def get_batch(self, words):
+        import zlib
+
+        return np.stack([np.random.RandomState(zlib.crc32(w.encode())).randn(6).astype("float32") for w in words])
+
+
+SCHEMES = {"a": ["PER", "ORG"], "b": ["PER", "ORG", "LOC"]}
+SENTENCES = [["علی", "احمدی", "در", "سازمان", "بهزیستی", "گفت", "."], ["تهران"], ["x" * 30, "۱۲۳", "z"]]
+
+
+@pytest.fixture(scope="module")
+def pair(tmp_path_factory):
+    torch = pytest.importorskip("torch")
+    from welfare_nlp.tagger_train import build_vocab, export, load_corpus, make_net  # noqa: F401
+
+    torch.manual_seed(1)
+    words = ["<pad>", "<unk>", "علی", "در", "گفت"]
+    chars = ["<pad>", "<unk>"] + sorted({c for s in SENTENCES for w in s for c in w})[:-3]  # some letters unknown
+    net = make_net(len(words), len(chars), SCHEMES, 6, 5, 4, 7, 9, 0.3, len(GAZETTEERS))
+    with torch.no_grad():
+        for p in net.parameters():
+            p.uniform_(-0.5, 0.5)
+    net.eval()
+    out = tmp_path_factory.mktemp("tagger")
+    meta = {"heads": [{"name": k, "labels": v} for k, v in SCHEMES.items()], "words": words, "chars": chars,
+            "gazetteers": list(GAZETTEERS)}
+    export(net, out, meta)
+    return net, Tagger(out, _Vectors()), out
+
+
+def _torch_emissions(net, tagger, sentences, scheme):
+    import torch
+
+    f = tagger.feats
+    t = max(map(len, sentences))
+    b = len(sentences)
+    vecs = np.zeros((b, t, 6), dtype="float32")
+    wids = np.zeros((b, t), dtype=np.int64)
+    cids = np.zeros((b, t, 20), dtype=np.int64)
+    gaz = np.zeros((b, t, len(GAZETTEERS)), dtype="float32")
+    for i, s in enumerate(sentences):
+        vecs[i, :len(s)] = f.static(s)
+        wids[i, :len(s)] = f.word_ids(s)
+        cids[i, :len(s)] = f.char_ids(s)
+        gaz[i, :len(s)] = gazetteer_features(s)
+    with torch.no_grad():
+        h = net(torch.from_numpy(vecs), torch.from_numpy(wids), torch.from_numpy(cids),
+                torch.tensor([len(s) for s in sentences]), torch.from_numpy(gaz))
+        em = net.emissions(h, scheme).numpy()
+    return [em[i, :len(s)] for i, s in enumerate(sentences)]
+
+
+@pytest.mark.parametrize("scheme", ["a", "b"])
+def test_numpy_network_equals_torch(pair, scheme):
+    net, tagger, _ = pair
+    got = tagger.emissions(SENTENCES, scheme)
+    want = _torch_emissions(net, tagger, SENTENCES, scheme)
+    for g, w in zip(got, want):
+        assert g.shape == w.shape
+        np.testing.assert_allclose(g, w, atol=1e-4, rtol=1e-4)
+    # a sentence alone gets what it gets in a batch (padding does not leak)
+    alone = tagger.emissions([SENTENCES[1]], scheme)[0]
+    np.testing.assert_allclose(alone, got[1], atol=1e-5)
+
+
+def _paths(k, n):
+    return itertools.product(range(k), repeat=n)
+
+
+def _path_score(head, em, path):
+    s = head.start[path[0]] + em[0, path[0]] + head.end[path[-1]]
+    for a, b, t in zip(path, path[1:], range(1, len(path))):
+        s += head.trans[a, b] + em[t, b]
+    return s
+
+
+def test_viterbi_is_exact(pair):
+    _, tagger, _ = pair
+    head = tagger.heads["a"]
+    rng = np.random.RandomState(0)
+    ems = [rng.randn(n, 5).astype("float32") * 3 for n in (1, 4, 2, 5)]
+    for em, best in zip(ems, head.viterbi(ems)):
+        brute = max(_paths(5, len(em)), key=lambda p: _path_score(head, em, p))
+        assert tuple(best) == brute
+        assert tags_to_spans(best, head.labels) == tags_to_spans(list(brute), head.labels)
+
+
+def test_partial_label_loss_is_the_allowed_paths_probability(pair):
+    import torch
+
+    net, tagger, _ = pair
+    head_t = net.heads["a"]
+    head_n = tagger.heads["a"]
+    rng = np.random.RandomState(1)
+    em = rng.randn(3, 5).astype("float32")
+    allowed = np.ones((3, 5), dtype=bool)
+    allowed[0] = [False, True, False, True, False]    # B-PER or B-ORG
+    allowed[2] = [True, False, False, False, False]   # O
+    mask = torch.ones(1, 3, dtype=torch.bool)
+    with torch.no_grad():
+        loss = float(head_t.loss(torch.from_numpy(em)[None], mask, torch.from_numpy(allowed)[None]))
+        everything = float(head_t.loss(torch.from_numpy(em)[None], mask, torch.ones(1, 3, 5, dtype=torch.bool)))
+    scores = {p: _path_score(head_n, em, p) for p in _paths(5, 3)}
+    z = np.logaddexp.reduce([v for v in scores.values()])
+    z_allowed = np.logaddexp.reduce([v for p, v in scores.items() if all(allowed[t, x] for t, x in enumerate(p))])
+    assert loss == pytest.approx(z - z_allowed, abs=1e-3)
+    assert everything == pytest.approx(0.0, abs=1e-4)   # nothing known: nothing to learn
+
+
+def test_unknown_words_and_letters_are_fine(pair):
+    _, tagger, _ = pair
+    f = tagger.feats
+    assert f.word_ids(["علی", "ناشناخته", "۷۷"]).tolist()[1] == 1
+    assert f.char_ids(["ééé"]).tolist()[0][:3] == [1, 1, 1]
+    assert tagger.spans([[]])[0] == [] and tagger.spans([]) == []
+
+
+def test_component_round_trip(pair, tmp_path):
+    import spacy
+    from spacy.strings import StringStore
+    from spacy.vectors import Vectors
+
+    from welfare_nlp.factories import register_tagger
+
+    _, _, weights = pair
+    register_tagger()
+    nlp = spacy.blank("fa")
+    nlp.vocab.vectors = Vectors(strings=StringStore(), data=np.random.RandomState(0).randn(40, 6).astype("float32"),
+                                mode="floret", minn=2, maxn=3, hash_count=1)
+    comp = nlp.add_pipe("welfare_tagger")
+    assert isinstance(comp, TaggerComponent)
+    with pytest.raises(Exception, match="E008|no weights"):
+        comp.doc_spans([nlp.make_doc("x")])
+    comp.from_disk(weights)
+    nlp.to_disk(tmp_path / "model")
+    assert sorted(p.name for p in (tmp_path / "model" / "welfare_tagger").iterdir()) == ["tagger.json", "tagger.npz"]
+    again = spacy.load(tmp_path / "model")
+    text = "علی احمدی در سازمان بهزیستی گفت. تهران\n\nامروز  گفت"
+    doc = again(text)
+    direct = again.get_pipe("welfare_tagger").doc_spans([again.make_doc(text)], "b")
+    assert [(e.start, e.end, e.label_) for e in doc.ents] == again.get_pipe("welfare_tagger").doc_spans([doc])[0]
+    for spans in (direct[0], [(e.start, e.end, e.label_) for e in doc.ents]):
+        for s, e, _ in spans:
+            assert not doc[s].is_space and not doc[e - 1].is_space
+    assert json.loads((tmp_path / "model" / "welfare_tagger" / "tagger.json").read_text())["heads"][0]["name"] == "a"
+
+
+def test_word_input_cache_overflow_gives_the_same_numbers(pair):
+    _, tagger, _ = pair
+    before = tagger.emissions(SENTENCES, "a")
+    n_in = tagger._inputs.shape[1]
+    tagger._inputs, tagger._index = np.zeros((4, n_in), dtype="float32"), {}   # fewer rows than distinct words
+    try:
+        after = tagger.emissions(SENTENCES, "a")
+        again = tagger.emissions(SENTENCES[:1], "a")
+    finally:
+        tagger._inputs, tagger._index = np.zeros((100, n_in), dtype="float32"), {}
+    for b, a in zip(before, after):
+        np.testing.assert_allclose(a, b, atol=1e-6)
+    np.testing.assert_allclose(again[0], before[0], atol=1e-6)

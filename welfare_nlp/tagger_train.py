@@ -1,0 +1,286 @@
+"""Training the BiLSTM-CRF tagger of ``welfare_nlp.tagger`` with torch (CPU), from CoNLL corpora whose
+tags may be partly unknown.
+
+A token's gold tag is a set of allowed tags: one tag where the corpus annotates it, every tag where
+the corpus does not know (labels outside our set), and O or a quantity label where a corpus that does
+not annotate quantities says O about a token that could be one. The CRF is trained to maximise the
+probability of all tag sequences that stay inside the allowed sets (the partial-label likelihood:
+log Z over all sequences minus log Z over the allowed ones).
+
+The trained weights are written as ``tagger.npz`` + ``tagger.json`` and read back by numpy alone.
+"""
+from __future__ import annotations
+
+import json
+import random
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+from .conll import MISSING, map_labels, norm_token, read_conll, spans
+from .tagger import (GAZETTEERS, MAX_CHARS, NEG, PAD, UNK, Featurizer, allowed_moves, gazetteer_features, tag_names,
+                     word_key)
+
+
+def _log(msg: str) -> None:
+    print(f"[train-ner {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+def allowed_sets(tags: list[str], words: list[str], labels: list[str], missing_if=None,
+                 quantity_labels=("DAT", "TIM", "MON", "PCT")) -> np.ndarray:
+    """(T, K) bool: the tags each token may have under the corpus's (mapped) annotation."""
+    names = tag_names(labels)
+    index = {n: i for i, n in enumerate(names)}
+    k = len(names)
+    quantity = np.zeros(k, dtype=bool)
+    quantity[0] = True
+    for lab in quantity_labels:
+        if lab in labels:
+            quantity[index[f"B-{lab}"]] = quantity[index[f"I-{lab}"]] = True
+    out = np.zeros((len(tags), k), dtype=bool)
+    for i, (t, w) in enumerate(zip(tags, words)):
+        if t == MISSING:
+            out[i] = True
+        elif t == "O" and missing_if is not None and missing_if(w):
+            out[i] = quantity
+        elif t in index:
+            out[i, index[t]] = True
+        else:
+            out[i] = True
+    return out
+
+
+class Example:
+    __slots__ = ("words", "allowed", "gold", "scheme")
+
+    def __init__(self, words, allowed, gold=None, scheme: str = "peyma"):
+        self.words, self.allowed, self.gold, self.scheme = words, allowed, gold, scheme
+
+
+def load_corpus(path: Path, mapping: dict, labels: list[str], missing_if=None, scheme: str = "peyma") -> list[Example]:
+    out = []
+    for sent in read_conll(path):
+        words = [norm_token(t) for t in sent.tokens]
+        tags = map_labels(sent, mapping)
+        out.append(Example(words, allowed_sets(tags, words, labels, missing_if), set(spans(sent.tags)), scheme))
+    return out
+
+
+def build_vocab(examples: list[Example], min_count: int = 2, max_words: int = 40000) -> tuple[list[str], list[str]]:
+    wc = Counter(word_key(w) for ex in examples for w in ex.words)
+    cc = Counter(c for ex in examples for w in ex.words for c in w[:MAX_CHARS])
+    words = ["<pad>", "<unk>"] + [w for w, n in wc.most_common(max_words) if n >= min_count]
+    chars = ["<pad>", "<unk>"] + [c for c, n in cc.most_common() if n >= 2]
+    return words, chars
+
+
+def make_net(n_words: int, n_chars: int, schemes: dict[str, list[str]], vec_dim: int, word_dim: int, char_dim: int,
+             char_filters: int, hidden: int, dropout: float, n_gaz: int = 0):
+    import torch
+    from torch import nn
+
+    class Head(nn.Module):
+        def __init__(self, n_labels: int):
+            super().__init__()
+            n_tags = 1 + 2 * n_labels
+            self.out = nn.Linear(2 * hidden, n_tags)
+            self.crf_start = nn.Parameter(torch.zeros(n_tags))
+            self.crf_end = nn.Parameter(torch.zeros(n_tags))
+            self.crf_trans = nn.Parameter(torch.zeros(n_tags, n_tags))
+            s, t = allowed_moves(n_labels)
+            self.register_buffer("start_mask", torch.from_numpy(s))
+            self.register_buffer("trans_mask", torch.from_numpy(t))
+
+        def log_z(self, em, mask):
+            start = self.crf_start + self.start_mask
+            trans = self.crf_trans + self.trans_mask
+            alpha = start + em[:, 0]
+            for i in range(1, em.shape[1]):
+                nxt = torch.logsumexp(alpha.unsqueeze(2) + trans.unsqueeze(0), 1) + em[:, i]
+                alpha = torch.where(mask[:, i:i + 1], nxt, alpha)
+            return torch.logsumexp(alpha + self.crf_end, 1)
+
+        def loss(self, em, mask, allowed):
+            """Partial-label CRF loss: log Z over every tag sequence minus log Z over the allowed ones."""
+            return (self.log_z(em, mask) - self.log_z(em.masked_fill(~allowed, NEG), mask)).sum()
+
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.wemb = nn.Embedding(n_words, word_dim, padding_idx=PAD)
+            self.cemb = nn.Embedding(n_chars, char_dim, padding_idx=PAD)
+            self.conv = nn.Conv1d(char_dim, char_filters, 3, padding=1)
+            self.lstm = nn.LSTM(vec_dim + word_dim + char_filters + n_gaz, hidden, batch_first=True, bidirectional=True)
+            self.heads = nn.ModuleDict({name: Head(len(labels)) for name, labels in schemes.items()})
+            self.drop = nn.Dropout(dropout)
+
+        def forward(self, vecs, word_ids, char_ids, lengths, gaz=None):
+            """The BiLSTM's output (B, T, 2H), dropout applied (in training)."""
+            b, t, c = char_ids.shape
+            ch = self.cemb(char_ids.view(b * t, c)).transpose(1, 2)          # (BT, E, C)
+            conv = self.conv(ch)                                              # (BT, F, C)
+            clen = (char_ids.view(b * t, c) != PAD).sum(1).clamp(min=1)
+            valid = torch.arange(c)[None, :] < clen[:, None]
+            conv = conv.masked_fill(~valid[:, None, :], float("-inf")).max(2).values.view(b, t, -1)
+            x = torch.cat([vecs, self.wemb(word_ids), conv] + ([gaz] if gaz is not None else []), 2)
+            x = self.drop(x)
+            packed = nn.utils.rnn.pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)
+            h, _ = self.lstm(packed)
+            h, _ = nn.utils.rnn.pad_packed_sequence(h, batch_first=True, total_length=t)
+            return self.drop(h)
+
+        def emissions(self, h, scheme: str):
+            return self.heads[scheme].out(h)
+
+    return Net()
+
+
+def _tensors(batch: list[Example], feats: Featurizer, vec_cache: dict, word_dropout: float, rng: random.Random,
+             gaz_names=()):
+    import torch
+
+    t = max(len(ex.words) for ex in batch)
+    b = len(batch)
+    vecs = np.zeros((b, t, next(iter(vec_cache.values())).shape[0]), dtype="float32")
+    wids = np.zeros((b, t), dtype=np.int64)
+    cids = np.zeros((b, t, MAX_CHARS), dtype=np.int64)
+    mask = np.zeros((b, t), dtype=bool)
+    gaz = np.zeros((b, t, len(gaz_names)), dtype="float32")
+    for i, ex in enumerate(batch):
+        n = len(ex.words)
+        vecs[i, :n] = [vec_cache[w] for w in ex.words]
+        ids = feats.word_ids(ex.words)
+        if word_dropout:
+            drop = np.array([rng.random() < word_dropout for _ in range(n)])
+            ids[drop] = UNK
+        wids[i, :n] = ids
+        cids[i, :n] = feats.char_ids(ex.words)
+        mask[i, :n] = True
+        if gaz_names:
+            gaz[i, :n] = gazetteer_features(ex.words, gaz_names)
+    by_scheme = {}
+    for scheme in sorted({ex.scheme for ex in batch}):
+        idx = [i for i, ex in enumerate(batch) if ex.scheme == scheme]
+        k = batch[idx[0]].allowed.shape[1]
+        allowed = np.ones((len(idx), t, k), dtype=bool)
+        for j, i in enumerate(idx):
+            allowed[j, :len(batch[i].words)] = batch[i].allowed
+        by_scheme[scheme] = (torch.tensor(idx), torch.from_numpy(allowed))
+    lengths = torch.tensor([len(ex.words) for ex in batch])
+    return (torch.from_numpy(vecs), torch.from_numpy(wids), torch.from_numpy(cids), lengths,
+            torch.from_numpy(mask), by_scheme, torch.from_numpy(gaz) if gaz_names else None)
+
+
+def export(net, out: Path, meta: dict) -> None:
+    """The weights as plain float32 arrays in an npz, the rest as JSON."""
+    sd = {k: v.detach().cpu().numpy().astype("float32") for k, v in net.state_dict().items()}
+    arrays = {
+        "wemb": sd["wemb.weight"], "cemb": sd["cemb.weight"], "conv_w": sd["conv.weight"], "conv_b": sd["conv.bias"],
+        "lstm_wih_f": sd["lstm.weight_ih_l0"], "lstm_whh_f": sd["lstm.weight_hh_l0"],
+        "lstm_b_f": sd["lstm.bias_ih_l0"] + sd["lstm.bias_hh_l0"],
+        "lstm_wih_b": sd["lstm.weight_ih_l0_reverse"], "lstm_whh_b": sd["lstm.weight_hh_l0_reverse"],
+        "lstm_b_b": sd["lstm.bias_ih_l0_reverse"] + sd["lstm.bias_hh_l0_reverse"],
+    }
+    for h in meta["heads"]:
+        name = h["name"]
+        arrays.update({f"out_w_{name}": sd[f"heads.{name}.out.weight"], f"out_b_{name}": sd[f"heads.{name}.out.bias"],
+                       f"crf_start_{name}": sd[f"heads.{name}.crf_start"], f"crf_end_{name}": sd[f"heads.{name}.crf_end"],
+                       f"crf_trans_{name}": sd[f"heads.{name}.crf_trans"]})
+    out.mkdir(parents=True, exist_ok=True)
+    np.savez(out / "tagger.npz", **arrays)
+    (out / "tagger.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+
+
+def evaluate_devs(tagger, devs: dict) -> dict:
+    """Micro F1 of each dev set: name -> (examples, labels scored or None, scheme)."""
+    from .ner_eval import score_spans
+
+    row = {}
+    for name, (exs, labs, scheme) in devs.items():
+        pred = []
+        for i in range(0, len(exs), 64):
+            pred.extend(set(s) for s in tagger.spans([ex.words for ex in exs[i:i + 64]], scheme))
+        row[name] = score_spans([ex.gold for ex in exs], pred, labs)["micro"]["f"]
+    return row
+
+
+def train_tagger(train: list[Example], devs: dict, vectors, schemes: dict[str, list[str]], out: Path,
+                 epochs: int = 10, batch_size: int = 32, lr: float = 2e-3, hidden: int = 128, word_dim: int = 64,
+                 char_dim: int = 32, char_filters: int = 64, dropout: float = 0.33, word_dropout: float = 0.05,
+                 seed: int = 0, threads: int = 2, max_len: int = 200, gazetteers: tuple[str, ...] = GAZETTEERS,
+                 average_from: int = 0) -> dict:
+    """Train; write the weights after each epoch to ``out`` (``schemes``: head name -> labels, the first is
+    the default). From epoch ``average_from`` on (0: never) the written weights are the running average
+    of the weights at the end of each epoch since then."""
+    import torch
+
+    from .tagger import Tagger
+
+    torch.manual_seed(seed)
+    torch.set_num_threads(threads)
+    rng = random.Random(seed)
+    words, chars = build_vocab(train)
+    feats = Featurizer(words, chars, vectors)
+    every = sorted({w for ex in train for w in ex.words} | {w for d in devs.values() for ex in d[0] for w in ex.words})
+    _log(f"{len(train)} training sentences, {len(words)} words, {len(chars)} characters, {len(every)} types")
+    vec_cache = dict(zip(every, feats.static(every)))
+    net = make_net(len(words), len(chars), schemes, vectors.shape[1], word_dim, char_dim, char_filters, hidden,
+                   dropout, len(gazetteers))
+    opt = torch.optim.Adam(net.parameters(), lr=lr)
+    meta = {"heads": [{"name": k, "labels": v} for k, v in schemes.items()], "words": words, "chars": chars,
+            "hidden": hidden, "word_dim": word_dim, "char_dim": char_dim, "char_filters": char_filters,
+            "gazetteers": list(gazetteers)}
+    train = [ex for ex in train if 0 < len(ex.words) <= max_len]
+    history, averaged, n_avg = [], None, 0
+    for epoch in range(1, epochs + 1):
+        net.train()
+        order = sorted(train, key=lambda ex: (len(ex.words), rng.random()))
+        batches = [order[i:i + batch_size] for i in range(0, len(order), batch_size)]
+        rng.shuffle(batches)
+        t0, total = time.time(), 0.0
+        for g in opt.param_groups:
+            g["lr"] = lr / (1 + 0.05 * (epoch - 1))
+        for batch in batches:
+            vecs, wids, cids, lengths, mask, by_scheme, gaz = _tensors(batch, feats, vec_cache, word_dropout, rng,
+                                                                       gazetteers)
+            h = net(vecs, wids, cids, lengths, gaz)
+            loss = 0.0
+            for scheme, (idx, allowed) in by_scheme.items():
+                em = net.emissions(h[idx], scheme)
+                loss = loss + net.heads[scheme].loss(em, mask[idx], allowed)
+            loss = loss / len(batch)
+            opt.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(net.parameters(), 5.0)
+            opt.step()
+            total += float(loss.detach()) * len(batch)
+        state = {k: v.detach().clone() for k, v in net.state_dict().items()}
+        if average_from and epoch >= average_from:
+            n_avg += 1
+            averaged = state if averaged is None else {k: averaged[k] + (state[k] - averaged[k]) / n_avg for k in state}
+            live = net.state_dict()
+            net.load_state_dict(averaged)
+            export(net, out, meta)
+            net.load_state_dict(state)
+            del live
+        else:
+            export(net, out, meta)
+        tagger = Tagger(out, _DictVectors(vec_cache))
+        row = {"epoch": epoch, "loss": round(total / len(train), 4), "seconds": round(time.time() - t0, 1),
+               "averaged": n_avg}
+        row.update(evaluate_devs(tagger, devs))
+        history.append(row)
+        _log(json.dumps(row))
+    return {"history": history}
+
+
+class _DictVectors:
+    def __init__(self, table: dict):
+        self.table = table
+        self.shape = (len(table), len(next(iter(table.values()))))
+
+    def get_batch(self, words):
+        return np.stack([self.table[w] for w in words])
