@@ -1,5 +1,7 @@
 """The statistical NER stage: PER, ORG, LOC (and PEYMA's DAT, TIM, MON, PCT) spans from the model
-that ships in ``models/ner`` (spaCy's own format, trained by ``welfare-nlp train-ner``).
+that ships in ``models/ner`` (a spaCy pipeline whose ``welfare_tagger`` component is the BiLSTM-CRF tagger
+of ``welfare_nlp.tagger``, trained by ``welfare-nlp train-ner``). Any spaCy NER pipeline directory works too
+(``models/ner_cnn``, the previous model, goes through the vectorised decoder of ``welfare_nlp.ner_decode``).
 
 The spans go to ``ctx.entities`` with ``source="model:ner"``; later stages use them: PER spans give
 officials the names the given-name list lacks, ORG spans organisations, LOC spans accept ambiguous

@@ -1,15 +1,20 @@
 """Training the shipped NER model: ``welfare-nlp train-ner --data ../shared/data --out models/ner``.
 
-Steps (each can be run alone, all are deterministic given the seed):
+Steps:
 
 1. ``vectors``: floret vectors (hashed subword vectors, small enough to ship) trained on the raw news in
-   ``data/news/`` and the NER training text, tokenised exactly as the pipeline tokenises.
-2. ``prepare``: the corpora as spaCy ``DocBin`` files. The label set is PEYMA's (PER, ORG, LOC, DAT, TIM,
-   MON, PCT). ``--variant peyma`` uses PEYMA train + its 600K part; ``--variant combined`` adds ARMAN and
-   ParsNER news with their PER/ORG/LOC kept, their other labels (FAC, PRO, EVENT, MISC) marked missing, and
-   tokens that could be money, dates, times or percentages (digits, month names, currency words) marked
-   missing too, since those corpora do not annotate them.
-3. ``train``: ``spacy train`` with ``welfare_nlp/ner_config.cfg``.
+   ``data/news/`` and the NER training text, tokenised exactly as the pipeline tokenises (skipped when
+   ``build/ner/vectors`` exists).
+2. ``--arch tagger`` (the default, the shipped model): the BiLSTM-CRF tagger of ``welfare_nlp.tagger``,
+   trained with torch by ``welfare_nlp.tagger_train``, one head per annotation scheme (``SCHEMES``: each
+   corpus trains the head of its own scheme, all of them the shared encoder), saved as a spaCy pipeline.
+3. ``--arch cnn`` (the previous model, ``models/ner_cnn``): the corpora as spaCy ``DocBin`` files with
+   PEYMA's label set (``--variant combined`` adds ARMAN and ParsNER news with their PER/ORG/LOC kept and
+   their other labels and possible quantities marked missing), then ``spacy train`` with
+   ``welfare_nlp/ner_config.cfg``.
+
+``finish`` copies the model to ``--out``, evaluates it on the PEYMA and ARMAN dev files, measures load time
+and throughput and writes ``evaluation.json`` and a model card.
 """
 from __future__ import annotations
 
@@ -186,8 +191,9 @@ def tagger_corpora(data: Path, variant: str = "combined"):
 def train_tagger_model(data: Path, work: Path, vectors: Path, variant: str = "combined", epochs: int = 10,
                        hidden: int = 128, seed: int = 0, average_from: int = 0) -> Path:
     """Train the BiLSTM-CRF tagger (``welfare_nlp.tagger_train``) and save it as a spaCy pipeline: the
-    floret vectors in its vocab, one ``welfare_tagger`` component. The weights after the last epoch are
-    kept (the dev files are only reported, never used to pick a checkpoint)."""
+    floret vectors in its vocab, one ``welfare_tagger`` component. The weights kept are those after the
+    last epoch, averaged over the epochs from ``average_from`` on (the dev files are only reported, never
+    used to pick a checkpoint)."""
     import spacy
 
     from .factories import register_tagger
