@@ -128,3 +128,18 @@ def test_card_scores_are_what_the_shipped_model_gets():
     assert got["scheme"] == "arman" and got["micro"] == ev["arman_dev_per_org_loc"]["micro"]
     by_peyma = evaluate(str(arman), labels={"PER", "ORG", "LOC"}, scheme="peyma")
     assert by_peyma["micro"] == ev["arman_dev_per_org_loc_peyma_head"]["micro"]
+
+
+def test_tagger_card_is_made_from_the_evaluation():
+    """``train-ner`` writes the tagger's card from evaluation.json (the shipped card came from it)."""
+    from welfare_nlp.ner_train import tagger_card
+
+    ev = json.loads((ner.model_path() / "evaluation.json").read_text(encoding="utf-8"))
+    history = [{"epoch": 1, "averaged": 0, "peyma": 0.5, "arman": 0.4, "arman_by_peyma_head": 0.3, "seconds": 9.0}]
+    text = tagger_card(ev, history, None, notes="- a note\n")
+    assert f"**{ev['peyma_dev']['micro']['f']:.3f}**" in text and f"**{ev['arman_dev_per_org_loc']['micro']['f']:.3f}**" in text
+    assert "| 1 |  | 0.500 | 0.400 | 0.300 | 9 |" in text and "- a note" in text
+    assert "| `models/ner_cnn` | 0." not in text   # no previous model given: no row for it
+    assert "welfare-nlp train-ner" in text and "/root/" not in text
+    shipped = (ner.model_path() / "MODEL_CARD.md").read_text(encoding="utf-8")
+    assert shipped.split("## Rebuild")[1] == text.split("## Rebuild")[1]
