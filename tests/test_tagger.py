@@ -247,3 +247,67 @@ def test_word_input_cache_overflow_gives_the_same_numbers(pair):
     for b, a in zip(before, after):
         np.testing.assert_allclose(a, b, atol=1e-6)
     np.testing.assert_allclose(again[0], before[0], atol=1e-6)
+
+
+# -- pretraining the encoder as a language model ----------------------------------------------------------
+
+@pytest.mark.parametrize("line, expected", [
+    ("a b c d e . f g h i j ؟ k", [["a", "b", "c", "d", "e", "."], ["f", "g", "h", "i", "j", "؟"], ["k"]]),
+    ("a b c d e f g", [["a", "b", "c", "d", "e", "f"], ["g"]]),          # cut at max_len
+    ("", []),
+])
+def test_lm_sentences(tmp_path, line, expected):
+    from welfare_nlp.tagger_train import lm_sentences
+
+    f = tmp_path / "text.txt"
+    f.write_text(line + "\n", encoding="utf-8")
+    assert lm_sentences(f, max_len=6, min_len=1) == expected
+    assert lm_sentences(f, max_len=6, min_len=5) == [s for s in expected if len(s) >= 5]   # short pieces dropped
+
+
+_LM_WORDS = ["<pad>", "<unk>", "الف", "ب", "پ", "ت", "ث", "ج"]
+_LM_CHARS = ["<pad>", "<unk>"] + sorted(set("".join(_LM_WORDS[2:])))
+
+
+def _lm_corpus():
+    # word order is fully predictable: a language model can drive its loss far down
+    return [["الف", "ب", "پ", "ت", "ث", "ج"], ["ج", "ث", "ت", "پ", "ب", "الف"]] * 16
+
+
+def test_pretraining_learns_to_predict_neighbouring_words(tmp_path):
+    pytest.importorskip("torch")
+    from welfare_nlp.tagger_train import pretrain_encoder
+
+    res = pretrain_encoder(_lm_corpus(), _LM_WORDS, _LM_CHARS, _Vectors(), tmp_path / "enc", SCHEMES, steps=60,
+                           batch_size=8, lr=0.03, hidden=8, word_dim=5, char_dim=4, char_filters=7, dropout=0.0,
+                           word_dropout=0.0, log_every=10)
+    losses = [c["loss"] for c in res["curve"]]
+    assert res["steps"] == 60 and len(losses) == 6
+    # at random, a word is one of the 6 in its batch (log 6 = 1.79); after training, the forward and backward
+    # models each know what comes next
+    assert losses[0] > 1.0 and losses[-1] < 0.3 * losses[0]
+    assert (tmp_path / "enc" / "encoder.pt").exists()
+
+
+def test_training_starts_from_the_pretrained_encoder(tmp_path):
+    torch = pytest.importorskip("torch")
+    from welfare_nlp.tagger_train import Example, allowed_sets, pretrain_encoder, train_tagger
+
+    sents = _lm_corpus()
+    train = [Example(s, allowed_sets(["O"] * len(s), s, SCHEMES["a"]), set(), "a") for s in sents]
+    kw = dict(hidden=8, word_dim=5, char_dim=4, char_filters=7)
+    # the tagger's vocabularies come from its training sentences: pretrain with the same ones
+    from welfare_nlp.tagger_train import build_vocab
+
+    words, chars = build_vocab(train)
+    pretrain_encoder(sents, words, chars, _Vectors(), tmp_path / "enc", SCHEMES, steps=3, batch_size=8, **kw)
+    saved = torch.load(tmp_path / "enc" / "encoder.pt", weights_only=True)["state"]
+    # learning rate 0: the weights written after the epoch are the pretrained ones
+    train_tagger(train, {}, _Vectors(), SCHEMES, tmp_path / "w", epochs=1, lr=0.0, pretrained=tmp_path / "enc", **kw)
+    w = np.load(tmp_path / "w" / "tagger.npz")
+    np.testing.assert_array_equal(w["lstm_whh_f"], saved["lstm.weight_hh_l0"].numpy())
+    np.testing.assert_array_equal(w["conv_w"], saved["conv.weight"].numpy())
+    np.testing.assert_array_equal(w["wemb"], saved["wemb.weight"].numpy())
+    # an encoder pretrained on other vocabularies is refused, with the way out
+    with pytest.raises(ValueError, match="pretrain it again"):
+        train_tagger(train[:1], {}, _Vectors(), SCHEMES, tmp_path / "w2", epochs=1, pretrained=tmp_path / "enc", **kw)

@@ -76,7 +76,8 @@ def _train_ner(args) -> int:
         from .ner_train import train_tagger_model
 
         best = train_tagger_model(data, work, vectors, variant=args.variant, epochs=args.epochs,
-                                  hidden=args.lstm_hidden, seed=args.seed, average_from=args.average_from)
+                                  hidden=args.lstm_hidden, seed=args.seed, average_from=args.average_from,
+                                  pretrain_steps=args.pretrain_steps)
     else:
         best = train(data, work / "runs" / args.variant, work, variant=args.variant, vectors=vectors,
                      max_steps=args.max_steps, width=args.width, hidden=args.hidden,
@@ -152,6 +153,9 @@ def build_parser() -> argparse.ArgumentParser:
     tr.add_argument("--lstm-hidden", type=int, default=128, help="tagger: LSTM width per direction")
     tr.add_argument("--average-from", type=int, default=5,
                     help="tagger: keep the average of the weights after each epoch from this one on (0: the last)")
+    tr.add_argument("--pretrain-steps", type=int, default=4000,
+                    help="tagger: batches of raw news (64 sentences each) that first train the encoder as a "
+                         "language model (0: none)")
     tr.add_argument("--max-steps", type=int, default=12000, help="cnn: training steps")
     tr.add_argument("--width", type=int, default=128, help="encoder width")
     tr.add_argument("--hidden", type=int, default=128, help="hidden width of the NER layer")

@@ -7,6 +7,9 @@ not annotate quantities says O about a token that could be one. The CRF is train
 probability of all tag sequences that stay inside the allowed sets (the partial-label likelihood:
 log Z over all sequences minus log Z over the allowed ones).
 
+Before that, ``pretrain_encoder`` can train the encoder (embeddings, character CNN, BiLSTM) as a pair of
+language models on unlabelled news; ``train_tagger(pretrained=...)`` starts from those weights.
+
 The trained weights are written as ``tagger.npz`` + ``tagger.json`` and read back by numpy alone.
 """
 from __future__ import annotations
@@ -139,7 +142,7 @@ def make_net(n_words: int, n_chars: int, schemes: dict[str, list[str]], vec_dim:
 
 
 def _tensors(batch: list[Example], feats: Featurizer, vec_cache: dict, word_dropout: float, rng: random.Random,
-             gaz_names=()):
+             gaz_names=(), with_allowed: bool = True):
     import torch
 
     t = max(len(ex.words) for ex in batch)
@@ -162,7 +165,7 @@ def _tensors(batch: list[Example], feats: Featurizer, vec_cache: dict, word_drop
         if gaz_names:
             gaz[i, :n] = gazetteer_features(ex.words, gaz_names)
     by_scheme = {}
-    for scheme in sorted({ex.scheme for ex in batch}):
+    for scheme in sorted({ex.scheme for ex in batch}) if with_allowed else ():
         idx = [i for i, ex in enumerate(batch) if ex.scheme == scheme]
         k = batch[idx[0]].allowed.shape[1]
         allowed = np.ones((len(idx), t, k), dtype=bool)
@@ -211,8 +214,9 @@ def train_tagger(train: list[Example], devs: dict, vectors, schemes: dict[str, l
                  epochs: int = 10, batch_size: int = 32, lr: float = 2e-3, hidden: int = 128, word_dim: int = 64,
                  char_dim: int = 32, char_filters: int = 64, dropout: float = 0.33, word_dropout: float = 0.05,
                  seed: int = 0, threads: int = 2, max_len: int = 200, gazetteers: tuple[str, ...] = GAZETTEERS,
-                 average_from: int = 0) -> dict:
-    """Train; write the weights after each epoch to ``out`` (``schemes``: head name -> labels, the first is
+                 average_from: int = 0, pretrained: Path | None = None) -> dict:
+    """Train (the encoder initialised from ``pretrained``, a ``pretrain_encoder`` output, when given);
+    write the weights after each epoch to ``out`` (``schemes``: head name -> labels, the first is
     the default). From epoch ``average_from`` on (0: never) the written weights are the running average
     of the weights at the end of each epoch since then."""
     import torch
@@ -229,6 +233,15 @@ def train_tagger(train: list[Example], devs: dict, vectors, schemes: dict[str, l
     vec_cache = dict(zip(every, feats.static(every)))
     net = make_net(len(words), len(chars), schemes, vectors.shape[1], word_dim, char_dim, char_filters, hidden,
                    dropout, len(gazetteers))
+    if pretrained is not None:
+        saved = torch.load(Path(pretrained) / "encoder.pt", weights_only=True)
+        if saved["words"] != words or saved["chars"] != chars:
+            raise ValueError(f"{pretrained}: the pretrained encoder was built on other vocabularies; pretrain it "
+                             "again from the same training corpora")
+        missing, unexpected = net.load_state_dict(saved["state"], strict=False)
+        if unexpected or any(not k.startswith("heads.") for k in missing):
+            raise ValueError(f"{pretrained}: encoder weights do not fit this network ({missing or unexpected})")
+        _log(f"encoder initialised from {pretrained}")
     opt = torch.optim.Adam(net.parameters(), lr=lr)
     meta = {"heads": [{"name": k, "labels": v} for k, v in schemes.items()], "words": words, "chars": chars,
             "hidden": hidden, "word_dim": word_dim, "char_dim": char_dim, "char_filters": char_filters,
@@ -284,3 +297,105 @@ class _DictVectors:
 
     def get_batch(self, words):
         return np.stack([self.table[w] for w in words])
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Pretraining the encoder on raw news as a language model
+# ---------------------------------------------------------------------------------------------------------
+
+_STOPS = {".", "!", "?", "؟"}
+
+
+def lm_sentences(path: Path, max_len: int = 60, min_len: int = 5, limit: int | None = None) -> list[list[str]]:
+    """Sentences of the vectors corpus (one tokenised paragraph per line): split after . ! ? ؟ and cut
+    into pieces of at most ``max_len`` tokens; pieces shorter than ``min_len`` are dropped."""
+    out: list[list[str]] = []
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            cur: list[str] = []
+            for w in line.split():
+                cur.append(w)
+                if w in _STOPS or len(cur) == max_len:
+                    if len(cur) >= min_len:
+                        out.append(cur)
+                    cur = []
+            if len(cur) >= min_len:
+                out.append(cur)
+            if limit and len(out) >= limit:
+                break
+    return out
+
+
+def pretrain_encoder(sentences: list[list[str]], words: list[str], chars: list[str], vectors, out: Path,
+                     schemes: dict[str, list[str]], steps: int = 3000, batch_size: int = 64, lr: float = 2e-3,
+                     hidden: int = 128, word_dim: int = 64, char_dim: int = 32, char_filters: int = 64,
+                     dropout: float = 0.2, word_dropout: float = 0.05, seed: int = 0, threads: int = 2,
+                     gazetteers: tuple[str, ...] = GAZETTEERS, minutes: float | None = None,
+                     log_every: int = 200) -> dict:
+    """Train the tagger's encoder (word and character embeddings, character CNN, BiLSTM) as a pair of
+    language models on unlabelled sentences: the forward LSTM's state at each word predicts the next word,
+    the backward LSTM's state the previous one. A word is predicted among the distinct words of its batch,
+    each represented by its (fixed, normalised) floret vector, from a linear map of the LSTM state (a
+    sampled softmax whose output embeddings are the static vectors). Runs ``steps`` batches over the
+    sentences in a seeded order (fewer if ``minutes`` of wall time pass first: for quick experiments only,
+    as it makes the result depend on the machine); writes the encoder's weights to ``out`` (``encoder.pt``)
+    and returns the loss curve."""
+    import torch
+    from torch import nn
+
+    torch.manual_seed(seed)
+    torch.set_num_threads(threads)
+    rng = random.Random(seed)
+    feats = Featurizer(words, chars, vectors)
+    net = make_net(len(words), len(chars), schemes, vectors.shape[1], word_dim, char_dim, char_filters, hidden,
+                   dropout, len(gazetteers))
+    proj = nn.ModuleDict({"fwd": nn.Linear(hidden, vectors.shape[1]), "bwd": nn.Linear(hidden, vectors.shape[1])})
+    params = [p for n, p in net.named_parameters() if not n.startswith("heads.")] + list(proj.parameters())
+    opt = torch.optim.Adam(params, lr=lr)
+    def batches():   # passes over the sentences, each in a new order (batches of similar lengths)
+        while True:
+            order = sorted(sentences, key=lambda s: (len(s), rng.random()))
+            chunks = [order[i:i + batch_size] for i in range(0, len(order), batch_size)]
+            rng.shuffle(chunks)
+            yield from chunks
+
+    vec_cache: dict[str, np.ndarray] = {}
+    curve, t0, done, run_loss = [], time.time(), 0, 0.0
+    net.train()
+    for step, sents in enumerate(batches(), 1):
+        new = sorted({w for s in sents for w in s if w not in vec_cache})
+        if new:
+            vec_cache.update(zip(new, feats.static(new)))
+        batch = [Example(s, None) for s in sents]
+        vecs, wids, cids, lengths, mask, _, gaz = _tensors(batch, feats, vec_cache, word_dropout, rng, gazetteers,
+                                                           with_allowed=False)
+        h = net(vecs, wids, cids, lengths, gaz)
+        vocab = sorted({w for s in sents for w in s})
+        index = {w: i for i, w in enumerate(vocab)}
+        table = torch.from_numpy(np.stack([vec_cache[w] for w in vocab]))
+        table = table / table.norm(dim=1, keepdim=True).clamp(min=1e-6)
+        target = torch.full(mask.shape, -100, dtype=torch.long)
+        for i, s in enumerate(sents):
+            target[i, :len(s)] = torch.tensor([index[w] for w in s])
+        fwd = proj["fwd"](h[:, :-1, :hidden]) @ table.T        # state at t predicts word t+1
+        bwd = proj["bwd"](h[:, 1:, hidden:]) @ table.T          # state at t+1 predicts word t
+        loss = (nn.functional.cross_entropy(fwd.reshape(-1, len(vocab)), target[:, 1:].reshape(-1))
+                + nn.functional.cross_entropy(bwd.reshape(-1, len(vocab)), target[:, :-1].reshape(-1))) / 2
+        opt.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(params, 5.0)
+        opt.step()
+        run_loss += float(loss.detach())
+        done += int(lengths.sum())
+        if step % log_every == 0:
+            curve.append({"step": step, "tokens": done, "loss": round(run_loss / log_every, 4),
+                          "seconds": round(time.time() - t0, 1)})
+            _log(f"pretrain {json.dumps(curve[-1])}")
+            run_loss = 0.0
+        if step >= steps or (minutes and time.time() - t0 > minutes * 60):
+            break
+    out.mkdir(parents=True, exist_ok=True)
+    state = {k: v for k, v in net.state_dict().items() if not k.startswith("heads.")}
+    torch.save({"state": state, "words": words, "chars": chars}, out / "encoder.pt")
+    return {"steps": step, "tokens": done, "sentences": len(sentences), "curve": curve,
+            "seconds": round(time.time() - t0, 1)}
