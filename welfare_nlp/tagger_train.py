@@ -306,7 +306,7 @@ class _DictVectors:
 _STOPS = {".", "!", "?", "؟"}
 
 
-def lm_sentences(path: Path, max_len: int = 60, min_len: int = 5, limit: int | None = None) -> list[list[str]]:
+def lm_sentences(path: Path, max_len: int = 60, min_len: int = 5) -> list[list[str]]:
     """Sentences of the vectors corpus (one tokenised paragraph per line): split after . ! ? ؟ and cut
     into pieces of at most ``max_len`` tokens; pieces shorter than ``min_len`` are dropped."""
     out: list[list[str]] = []
@@ -321,25 +321,21 @@ def lm_sentences(path: Path, max_len: int = 60, min_len: int = 5, limit: int | N
                     cur = []
             if len(cur) >= min_len:
                 out.append(cur)
-            if limit and len(out) >= limit:
-                break
     return out
 
 
 def pretrain_encoder(sentences: list[list[str]], words: list[str], chars: list[str], vectors, out: Path,
-                     schemes: dict[str, list[str]], steps: int = 3000, batch_size: int = 64, lr: float = 2e-3,
+                     schemes: dict[str, list[str]], steps: int = 4000, batch_size: int = 64, lr: float = 2e-3,
                      hidden: int = 128, word_dim: int = 64, char_dim: int = 32, char_filters: int = 64,
                      dropout: float = 0.2, word_dropout: float = 0.05, seed: int = 0, threads: int = 2,
-                     gazetteers: tuple[str, ...] = GAZETTEERS, minutes: float | None = None,
-                     log_every: int = 200) -> dict:
+                     gazetteers: tuple[str, ...] = GAZETTEERS, log_every: int = 200) -> dict:
     """Train the tagger's encoder (word and character embeddings, character CNN, BiLSTM) as a pair of
     language models on unlabelled sentences: the forward LSTM's state at each word predicts the next word,
     the backward LSTM's state the previous one. A word is predicted among the distinct words of its batch,
     each represented by its (fixed, normalised) floret vector, from a linear map of the LSTM state (a
-    sampled softmax whose output embeddings are the static vectors). Runs ``steps`` batches over the
-    sentences in a seeded order (fewer if ``minutes`` of wall time pass first: for quick experiments only,
-    as it makes the result depend on the machine); writes the encoder's weights to ``out`` (``encoder.pt``)
-    and returns the loss curve."""
+    sampled softmax whose output embeddings are the static vectors). Runs ``steps`` batches of sentences
+    of similar length, in a seeded order (a new one for each pass); writes the encoder's weights to ``out``
+    (``encoder.pt``) and returns the loss curve."""
     import torch
     from torch import nn
 
@@ -352,6 +348,7 @@ def pretrain_encoder(sentences: list[list[str]], words: list[str], chars: list[s
     proj = nn.ModuleDict({"fwd": nn.Linear(hidden, vectors.shape[1]), "bwd": nn.Linear(hidden, vectors.shape[1])})
     params = [p for n, p in net.named_parameters() if not n.startswith("heads.")] + list(proj.parameters())
     opt = torch.optim.Adam(params, lr=lr)
+
     def batches():   # passes over the sentences, each in a new order (batches of similar lengths)
         while True:
             order = sorted(sentences, key=lambda s: (len(s), rng.random()))
@@ -392,7 +389,7 @@ def pretrain_encoder(sentences: list[list[str]], words: list[str], chars: list[s
                           "seconds": round(time.time() - t0, 1)})
             _log(f"pretrain {json.dumps(curve[-1])}")
             run_loss = 0.0
-        if step >= steps or (minutes and time.time() - t0 > minutes * 60):
+        if step >= steps:
             break
     out.mkdir(parents=True, exist_ok=True)
     state = {k: v for k, v in net.state_dict().items() if not k.startswith("heads.")}
