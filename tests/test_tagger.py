@@ -196,6 +196,48 @@ def test_partial_label_loss_is_the_allowed_paths_probability(pair):
     assert everything == pytest.approx(0.0, abs=1e-4)   # nothing known: nothing to learn
 
 
+def test_batch_loss_over_several_heads_equals_each_heads_own(pair):
+    """The training loop runs one forward-algorithm loop for every head of a batch (tags padded to the
+    widest head); it must give each head's own partial-label loss, summed."""
+    import torch
+
+    net, _, _ = pair
+    rng = np.random.RandomState(2)
+    lengths = [4, 2, 3, 4]
+    h = torch.from_numpy(rng.randn(4, 4, 18).astype("float32"))
+    mask = torch.from_numpy(np.array([[t < n for t in range(4)] for n in lengths]))
+    by_scheme = {}
+    for scheme, idx in (("a", [0, 2]), ("b", [1, 2, 3])):      # sentence 2 has partial labels for both heads
+        k = 1 + 2 * len(SCHEMES[scheme])
+        by_scheme[scheme] = (torch.tensor(idx), torch.from_numpy(rng.rand(len(idx), 4, k) > 0.3) | (
+            torch.arange(k) == 0))                           # O always allowed: a path always exists
+    with torch.no_grad():
+        joint = float(net.loss(h, mask, by_scheme))
+        own = sum(float(net.heads[s].loss(net.emissions(h[idx], s), mask[idx], allowed))
+                  for s, (idx, allowed) in by_scheme.items())
+    assert joint == pytest.approx(own, rel=1e-5)
+    assert joint > 0
+
+
+@pytest.mark.parametrize("gold, type_map, outside, expected", [
+    # a LOC span may be LOC or ORG on the other head, its boundaries kept
+    ({(0, 2, "LOC")}, {"LOC": ("LOC", "ORG")}, (),
+     [{"B-ORG", "B-LOC"}, {"I-ORG", "I-LOC"}, {"O"}]),
+    # an unlabelled token may be one of the other head's extra labels
+    (set(), {}, ("FAC",), [{"O", "B-FAC", "I-FAC"}] * 3),
+    # a label mapped to nothing is treated as unlabelled; an unmapped one leaves its tokens open
+    ({(0, 1, "DAT"), (2, 3, "MISC")}, {"DAT": ()}, (),
+     [{"O"}, {"O"}, {"O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC"}]),
+])
+def test_cross_allowed(gold, type_map, outside, expected):
+    from welfare_nlp.tagger_train import cross_allowed
+
+    labels = ["PER", "ORG", "LOC"] if not outside else ["PER", "FAC"]
+    names = tag_names(labels)
+    got = cross_allowed(gold, 3, labels, type_map, outside)
+    assert [{names[i] for i in np.flatnonzero(row)} for row in got] == expected
+
+
 def test_unknown_words_and_letters_are_fine(pair):
     _, tagger, _ = pair
     f = tagger.feats
@@ -308,6 +350,29 @@ def test_training_starts_from_the_pretrained_encoder(tmp_path):
     np.testing.assert_array_equal(w["lstm_whh_f"], saved["lstm.weight_hh_l0"].numpy())
     np.testing.assert_array_equal(w["conv_w"], saved["conv.weight"].numpy())
     np.testing.assert_array_equal(w["wemb"], saved["wemb.weight"].numpy())
+    # the language models' output maps are saved with the encoder; with lm_weight they go on as a second
+    # task: at learning rate 0 the epoch's loss is the tagging loss plus lm_weight times the LM loss
+    assert set(torch.load(tmp_path / "enc" / "encoder.pt", weights_only=True)["proj"]) >= {"fwd.weight", "bwd.weight"}
+    plain = train_tagger(train, {}, _Vectors(), SCHEMES, tmp_path / "w3", epochs=1, lr=0.0, dropout=0.0,
+                         word_dropout=0.0, pretrained=tmp_path / "enc", **kw)["history"][0]["loss"]
+    both = train_tagger(train, {}, _Vectors(), SCHEMES, tmp_path / "w3", epochs=1, lr=0.0, dropout=0.0,
+                        word_dropout=0.0, pretrained=tmp_path / "enc", lm_weight=1.0, **kw)["history"][0]["loss"]
+    assert both - plain > 1.0       # the LM loss of a barely trained model: about log 6 (6 words a batch)
+    # oversampling a head's corpora: its sentences are seen that many times an epoch, the mean loss unchanged
+    over = train_tagger(train, {}, _Vectors(), SCHEMES, tmp_path / "w3", epochs=1, lr=0.0, dropout=0.0,
+                        word_dropout=0.0, pretrained=tmp_path / "enc", oversample={"a": 3}, **kw)["history"][0]
+    assert over["sentences"] == 3 * len(train)
+    assert over["loss"] == pytest.approx(plain, rel=1e-3)
     # an encoder pretrained on other vocabularies is refused, with the way out
     with pytest.raises(ValueError, match="pretrain it again"):
         train_tagger(train[:1], {}, _Vectors(), SCHEMES, tmp_path / "w2", epochs=1, pretrained=tmp_path / "enc", **kw)
+
+
+def test_cross_head_maps_name_real_labels():
+    """Every label in ner_train.CROSS exists on its side: the source head's corpus labels, the target head's."""
+    from welfare_nlp.ner_train import CROSS, SCHEMES
+
+    for (src, dst), (type_map, outside) in CROSS.items():
+        assert set(type_map) <= set(SCHEMES[src][0]), (src, dst)
+        targets = {t for ts in type_map.values() for t in ts} | set(outside)
+        assert targets <= set(SCHEMES[dst][0]), (src, dst)

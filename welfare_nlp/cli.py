@@ -61,6 +61,17 @@ def _evaluate_ner(args) -> int:
     return 0
 
 
+def _oversample(items: list[str]) -> dict[str, int]:
+    out = {}
+    for item in items:
+        head, _, n = item.partition("=")
+        if not n.isdigit() or int(n) < 1:
+            raise SystemExit(f"welfare-nlp train-ner: --oversample {item!r}: expected HEAD=N with N >= 1 "
+                             "(for example arman=2)")
+        out[head] = int(n)
+    return out
+
+
 def _train_ner(args) -> int:
     from pathlib import Path
 
@@ -77,7 +88,8 @@ def _train_ner(args) -> int:
 
         best = train_tagger_model(data, work, vectors, variant=args.variant, epochs=args.epochs,
                                   hidden=args.lstm_hidden, seed=args.seed, average_from=args.average_from,
-                                  pretrain_steps=args.pretrain_steps)
+                                  pretrain_steps=args.pretrain_steps, cross=args.cross_heads,
+                                  oversample=_oversample(args.oversample), lm_weight=args.lm_weight)
     else:
         best = train(data, work / "runs" / args.variant, work, variant=args.variant, vectors=vectors,
                      max_steps=args.max_steps, width=args.width, hidden=args.hidden,
@@ -153,9 +165,17 @@ def build_parser() -> argparse.ArgumentParser:
     tr.add_argument("--lstm-hidden", type=int, default=128, help="tagger: LSTM width per direction")
     tr.add_argument("--average-from", type=int, default=5,
                     help="tagger: keep the average of the weights after each epoch from this one on (0: the last)")
-    tr.add_argument("--pretrain-steps", type=int, default=4000,
+    tr.add_argument("--pretrain-steps", type=int, default=5000,
                     help="tagger: batches of raw news (64 sentences each) that first train the encoder as a "
                          "language model (0: none)")
+    tr.add_argument("--cross-heads", action="store_true",
+                    help="tagger: every sentence also trains the other corpora's heads on partial labels "
+                         "(ner_train.CROSS: which labels each corpus's spans may carry there)")
+    tr.add_argument("--oversample", action="append", default=[], metavar="HEAD=N",
+                    help="tagger: see the sentences of a head's corpora N times per epoch (repeatable)")
+    tr.add_argument("--lm-weight", type=float, default=0.0,
+                    help="tagger: keep training the pretraining's language models alongside the tags, their "
+                         "loss weighted by this (0: no)")
     tr.add_argument("--max-steps", type=int, default=12000, help="cnn: training steps")
     tr.add_argument("--width", type=int, default=128, help="encoder width")
     tr.add_argument("--hidden", type=int, default=128, help="hidden width of the NER layer")

@@ -9,6 +9,8 @@ Steps:
    trained with torch by ``welfare_nlp.tagger_train``, one head per annotation scheme (``SCHEMES``: each
    corpus trains the head of its own scheme, all of them the shared encoder), saved as a spaCy pipeline.
    Its encoder is first pretrained as a language model on the vectors corpus (``--pretrain-steps``).
+   Measured and off by default: ``--cross-heads`` (partial labels for the other heads, ``CROSS``),
+   ``--oversample HEAD=N``, ``--lm-weight``.
 3. ``--arch cnn`` (the previous model, ``models/ner_cnn``): the corpora as spaCy ``DocBin`` files with
    PEYMA's label set (``--variant combined`` adds ARMAN and ParsNER news with their PER/ORG/LOC kept and
    their other labels and possible quantities marked missing), then ``spacy train`` with
@@ -166,9 +168,24 @@ SCHEMES = {
 }
 
 
-def tagger_corpora(data: Path, variant: str = "combined"):
-    """Training examples (each with its scheme and allowed tag sets) and the dev files, for the tagger."""
-    from .tagger_train import load_corpus
+# Partial labels for another head (tagger_train.cross_allowed): (source corpus head, target head) ->
+# (source label -> the target labels its span may carry, the target labels an unlabelled token may carry).
+# A source label left out of the map leaves its tokens unconstrained.
+_Q = ("DAT", "TIM", "MON", "PCT")
+CROSS = {
+    ("peyma", "arman"): ({"PER": ("PER",), "ORG": ("ORG", "FAC", "PRO", "EVENT"), "LOC": ("LOC", "ORG", "FAC"),
+                          "DAT": (), "TIM": (), "MON": (), "PCT": ()}, ("FAC", "PRO", "EVENT")),
+    ("arman", "peyma"): ({"PER": ("PER",), "ORG": ("ORG", "LOC"), "LOC": ("LOC",)}, _Q),
+    ("parsner", "peyma"): ({"PER": ("PER",), "ORG": ("ORG", "LOC"), "LOC": ("LOC",)}, _Q),
+    ("parsner", "arman"): ({"PER": ("PER",), "ORG": ("ORG", "FAC", "PRO", "EVENT"), "LOC": ("LOC", "ORG", "FAC")},
+                           ("FAC", "PRO", "EVENT")),
+}
+
+
+def tagger_corpora(data: Path, variant: str = "combined", cross: bool = False):
+    """Training examples (each with its scheme and allowed tag sets) and the dev files, for the tagger.
+    With ``cross``, every sentence also carries partial labels for the other heads ``CROSS`` maps it to."""
+    from .tagger_train import cross_allowed, load_corpus
 
     train, seen = [], set()
     schemes = {}
@@ -181,6 +198,11 @@ def tagger_corpora(data: Path, variant: str = "combined"):
             kept = [ex for ex in part if (key := " ".join(ex.words)) not in seen and not seen.add(key)]
             _log(f"{name}: {len(kept)} sentences -> head {scheme}")
             train.extend(kept)
+    if cross:
+        for ex in train:
+            for (src, dst), (type_map, outside) in CROSS.items():
+                if src == ex.scheme and dst in schemes:
+                    ex.also.append((dst, cross_allowed(ex.gold, len(ex.words), schemes[dst], type_map, outside)))
     arman = load_corpus(data / "ner" / DEV["arman"][0], {}, SCHEMES["arman"][0], scheme="arman")
     devs = {"peyma": (load_corpus(data / "ner" / DEV["peyma"][0], {}, LABELS), None, "peyma")}
     if "arman" in schemes:
@@ -190,19 +212,25 @@ def tagger_corpora(data: Path, variant: str = "combined"):
 
 
 def train_tagger_model(data: Path, work: Path, vectors: Path, variant: str = "combined", epochs: int = 10,
-                       hidden: int = 128, seed: int = 0, average_from: int = 0, pretrain_steps: int = 0) -> Path:
+                       hidden: int = 128, seed: int = 0, average_from: int = 0, pretrain_steps: int = 0,
+                       cross: bool = False, oversample: dict | None = None, lm_weight: float = 0.0) -> Path:
     """Train the BiLSTM-CRF tagger (``welfare_nlp.tagger_train``) and save it as a spaCy pipeline: the
     floret vectors in its vocab, one ``welfare_tagger`` component. The weights kept are those after the
     last epoch, averaged over the epochs from ``average_from`` on (the dev files are only reported, never
     used to pick a checkpoint). With ``pretrain_steps``, the encoder is first trained that many batches as a
     language model on the vectors corpus (the raw news and the training sentences, ``tagger_train.
-    pretrain_encoder``)."""
+    pretrain_encoder``). With ``cross``, each sentence also trains the other heads ``CROSS`` maps its
+    corpus to, on partial labels; ``oversample``: head -> how many times its sentences are seen per epoch;
+    ``lm_weight``: the pretraining's language models stay on as a second task with this weight."""
     import spacy
 
     from .factories import register_tagger
     from .tagger_train import build_vocab, lm_sentences, pretrain_encoder, train_tagger
 
-    train_set, devs, schemes = tagger_corpora(data, variant)
+    train_set, devs, schemes = tagger_corpora(data, variant, cross=cross)
+    if set(oversample or {}) - set(schemes):
+        raise ValueError(f"oversample: no head named {sorted(set(oversample) - set(schemes))}; the heads of "
+                         f"variant {variant!r} are {list(schemes)}")
     nlp = spacy.load(vectors)
     run = work / "runs" / f"tagger_{variant}"
     pretrained, pretrain = None, None
@@ -218,7 +246,8 @@ def train_tagger_model(data: Path, work: Path, vectors: Path, variant: str = "co
         pretrain = pretrain_encoder(sentences, words, chars, nlp.vocab.vectors, pretrained, schemes,
                                     steps=pretrain_steps, hidden=hidden, seed=seed)
     history = train_tagger(train_set, devs, nlp.vocab.vectors, schemes, run / "weights", epochs=epochs,
-                           hidden=hidden, seed=seed, average_from=average_from, pretrained=pretrained)
+                           hidden=hidden, seed=seed, average_from=average_from, pretrained=pretrained,
+                           oversample=oversample, lm_weight=lm_weight)
     if pretrain is not None:
         history["pretrain"] = pretrain
     (run / "history.json").write_text(json.dumps(history, indent=1), encoding="utf-8")

@@ -10,6 +10,10 @@ log Z over all sequences minus log Z over the allowed ones).
 Before that, ``pretrain_encoder`` can train the encoder (embeddings, character CNN, BiLSTM) as a pair of
 language models on unlabelled news; ``train_tagger(pretrained=...)`` starts from those weights.
 
+Options measured and left off in the shipped run (see the model card): partial labels for the other
+corpora's heads (``cross_allowed``), oversampling a head's corpora, the language models as a second task
+during tagging (``lm_weight``).
+
 The trained weights are written as ``tagger.npz`` + ``tagger.json`` and read back by numpy alone.
 """
 from __future__ import annotations
@@ -56,11 +60,39 @@ def allowed_sets(tags: list[str], words: list[str], labels: list[str], missing_i
     return out
 
 
-class Example:
-    __slots__ = ("words", "allowed", "gold", "scheme")
+def cross_allowed(gold: set, n: int, labels: list[str], type_map: dict[str, tuple[str, ...]],
+                  outside: tuple[str, ...]) -> np.ndarray:
+    """(n, K) bool: the tags of another head's label set (``labels``) that a sentence annotated under one
+    corpus's conventions may have. ``gold``: the sentence's (start, end, label) spans; ``type_map``: source
+    label -> the target labels its span may carry (a label missing from the map: anything goes there);
+    ``outside``: the target labels a token outside every source span may still be part of. The span's
+    boundaries are kept: its first token takes B- of a mapped label, the rest I-."""
+    names = tag_names(labels)
+    index = {t: i for i, t in enumerate(names)}
+    k = len(names)
+    out = np.zeros((n, k), dtype=bool)
+    out[:, 0] = True
+    for lab in outside:
+        out[:, index[f"B-{lab}"]] = out[:, index[f"I-{lab}"]] = True
+    for s, e, lab in gold:
+        targets = type_map.get(lab)
+        if targets is None:
+            out[s:e] = True
+        if not targets:      # unmapped: anything; mapped to no label: what an unlabelled token may be
+            continue
+        out[s:e] = False
+        for t in targets:
+            out[s, index[f"B-{t}"]] = True
+            out[s + 1:e, index[f"I-{t}"]] = True
+    return out
 
-    def __init__(self, words, allowed, gold=None, scheme: str = "peyma"):
+
+class Example:
+    __slots__ = ("words", "allowed", "gold", "scheme", "also")
+
+    def __init__(self, words, allowed, gold=None, scheme: str = "peyma", also=()):
         self.words, self.allowed, self.gold, self.scheme = words, allowed, gold, scheme
+        self.also = list(also)   # (scheme, allowed) pairs: partial labels for other heads
 
 
 def load_corpus(path: Path, mapping: dict, labels: list[str], missing_if=None, scheme: str = "peyma") -> list[Example]:
@@ -108,7 +140,8 @@ def make_net(n_words: int, n_chars: int, schemes: dict[str, list[str]], vec_dim:
 
         def loss(self, em, mask, allowed):
             """Partial-label CRF loss: log Z over every tag sequence minus log Z over the allowed ones."""
-            return (self.log_z(em, mask) - self.log_z(em.masked_fill(~allowed, NEG), mask)).sum()
+            both = self.log_z(torch.cat([em, em.masked_fill(~allowed, NEG)]), torch.cat([mask, mask]))
+            return (both[:len(em)] - both[len(em):]).sum()
 
     class Net(nn.Module):
         def __init__(self):
@@ -138,6 +171,31 @@ def make_net(n_words: int, n_chars: int, schemes: dict[str, list[str]], vec_dim:
         def emissions(self, h, scheme: str):
             return self.heads[scheme].out(h)
 
+        def loss(self, h, mask, by_scheme):
+            """The summed partial-label CRF loss of a batch whose sentences belong to several heads: every
+            head's tags padded to the widest head's (padding tags score NEG), so one forward-algorithm loop
+            serves all heads and both partition functions (the same value as each head's own ``loss``)."""
+            k = max(len(self.heads[s].crf_end) for s in by_scheme)
+            ems, masks, starts, transs, ends = [], [], [], [], []
+            for scheme, (idx, allowed) in by_scheme.items():
+                head = self.heads[scheme]
+                em = head.out(h[idx])
+                n, pad = len(em), k - em.shape[2]
+                em = torch.cat([em, em.masked_fill(~allowed, NEG)])
+                ems.append(nn.functional.pad(em, (0, pad), value=NEG))
+                masks.append(torch.cat([mask[idx], mask[idx]]))
+                starts.append(nn.functional.pad(head.crf_start + head.start_mask, (0, pad)).expand(2 * n, k))
+                transs.append(nn.functional.pad(head.crf_trans + head.trans_mask, (0, pad, 0, pad)).expand(2 * n, k, k))
+                ends.append(nn.functional.pad(head.crf_end, (0, pad)).expand(2 * n, k))
+            em, m, start, trans, end = (torch.cat(x) for x in (ems, masks, starts, transs, ends))
+            alpha = start + em[:, 0]
+            for i in range(1, em.shape[1]):
+                nxt = torch.logsumexp(alpha.unsqueeze(2) + trans, 1) + em[:, i]
+                alpha = torch.where(m[:, i:i + 1], nxt, alpha)
+            z = torch.logsumexp(alpha + end, 1)
+            sign = torch.cat([torch.tensor([1.0] * (len(x) // 2) + [-1.0] * (len(x) // 2)) for x in ems])
+            return (z * sign).sum()
+
     return Net()
 
 
@@ -165,13 +223,16 @@ def _tensors(batch: list[Example], feats: Featurizer, vec_cache: dict, word_drop
         if gaz_names:
             gaz[i, :n] = gazetteer_features(ex.words, gaz_names)
     by_scheme = {}
-    for scheme in sorted({ex.scheme for ex in batch}) if with_allowed else ():
-        idx = [i for i, ex in enumerate(batch) if ex.scheme == scheme]
-        k = batch[idx[0]].allowed.shape[1]
-        allowed = np.ones((len(idx), t, k), dtype=bool)
-        for j, i in enumerate(idx):
-            allowed[j, :len(batch[i].words)] = batch[i].allowed
-        by_scheme[scheme] = (torch.tensor(idx), torch.from_numpy(allowed))
+    targets = {}
+    for i, ex in enumerate(batch) if with_allowed else ():
+        for scheme, allowed in [(ex.scheme, ex.allowed), *ex.also]:
+            targets.setdefault(scheme, []).append((i, allowed))
+    for scheme in sorted(targets):
+        rows = targets[scheme]
+        allowed = np.ones((len(rows), t, rows[0][1].shape[1]), dtype=bool)
+        for j, (i, a) in enumerate(rows):
+            allowed[j, :len(a)] = a
+        by_scheme[scheme] = (torch.tensor([i for i, _ in rows]), torch.from_numpy(allowed))
     lengths = torch.tensor([len(ex.words) for ex in batch])
     return (torch.from_numpy(vecs), torch.from_numpy(wids), torch.from_numpy(cids), lengths,
             torch.from_numpy(mask), by_scheme, torch.from_numpy(gaz) if gaz_names else None)
@@ -214,15 +275,20 @@ def train_tagger(train: list[Example], devs: dict, vectors, schemes: dict[str, l
                  epochs: int = 10, batch_size: int = 32, lr: float = 2e-3, hidden: int = 128, word_dim: int = 64,
                  char_dim: int = 32, char_filters: int = 64, dropout: float = 0.33, word_dropout: float = 0.05,
                  seed: int = 0, threads: int = 2, max_len: int = 200, gazetteers: tuple[str, ...] = GAZETTEERS,
-                 average_from: int = 0, pretrained: Path | None = None) -> dict:
+                 average_from: int = 0, pretrained: Path | None = None, oversample: dict | None = None,
+                 lm_weight: float = 0.0) -> dict:
     """Train (the encoder initialised from ``pretrained``, a ``pretrain_encoder`` output, when given);
     write the weights after each epoch to ``out`` (``schemes``: head name -> labels, the first is
     the default). From epoch ``average_from`` on (0: never) the written weights are the running average
-    of the weights at the end of each epoch since then."""
+    of the weights at the end of each epoch since then. ``oversample``: head -> how many times its
+    sentences are seen per epoch; ``lm_weight``: the language models of the pretraining go on as a second
+    task, their loss (``lm_loss``) weighted by it. One forward-algorithm loop per batch serves every head
+    (``Net.loss``)."""
     import torch
 
     from .tagger import Tagger
 
+    oversample = oversample or {}
     torch.manual_seed(seed)
     torch.set_num_threads(threads)
     rng = random.Random(seed)
@@ -242,7 +308,14 @@ def train_tagger(train: list[Example], devs: dict, vectors, schemes: dict[str, l
         if unexpected or any(not k.startswith("heads.") for k in missing):
             raise ValueError(f"{pretrained}: encoder weights do not fit this network ({missing or unexpected})")
         _log(f"encoder initialised from {pretrained}")
-    opt = torch.optim.Adam(net.parameters(), lr=lr)
+    groups = [{"params": list(net.parameters())}]
+    proj = None
+    if lm_weight:     # the language models go on as a second task (their output maps from the pretraining)
+        proj = lm_proj(hidden, vectors.shape[1])
+        if pretrained is not None and "proj" in saved:
+            proj.load_state_dict(saved["proj"])
+        groups.append({"params": list(proj.parameters())})
+    opt = torch.optim.Adam(groups, lr=lr)
     meta = {"heads": [{"name": k, "labels": v} for k, v in schemes.items()], "words": words, "chars": chars,
             "hidden": hidden, "word_dim": word_dim, "char_dim": char_dim, "char_filters": char_filters,
             "gazetteers": list(gazetteers)}
@@ -250,7 +323,8 @@ def train_tagger(train: list[Example], devs: dict, vectors, schemes: dict[str, l
     history, averaged, n_avg = [], None, 0
     for epoch in range(1, epochs + 1):
         net.train()
-        order = sorted(train, key=lambda ex: (len(ex.words), rng.random()))
+        order = sorted([ex for ex in train for _ in range(oversample.get(ex.scheme, 1))],
+                       key=lambda ex: (len(ex.words), rng.random()))
         batches = [order[i:i + batch_size] for i in range(0, len(order), batch_size)]
         rng.shuffle(batches)
         t0, total = time.time(), 0.0
@@ -260,11 +334,9 @@ def train_tagger(train: list[Example], devs: dict, vectors, schemes: dict[str, l
             vecs, wids, cids, lengths, mask, by_scheme, gaz = _tensors(batch, feats, vec_cache, word_dropout, rng,
                                                                        gazetteers)
             h = net(vecs, wids, cids, lengths, gaz)
-            loss = 0.0
-            for scheme, (idx, allowed) in by_scheme.items():
-                em = net.emissions(h[idx], scheme)
-                loss = loss + net.heads[scheme].loss(em, mask[idx], allowed)
-            loss = loss / len(batch)
+            loss = net.loss(h, mask, by_scheme) / len(batch)
+            if proj is not None:
+                loss = loss + lm_weight * lm_loss(h, [ex.words for ex in batch], vec_cache, proj, hidden)
             opt.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(net.parameters(), 5.0)
@@ -282,7 +354,8 @@ def train_tagger(train: list[Example], devs: dict, vectors, schemes: dict[str, l
         else:
             export(net, out, meta)
         tagger = Tagger(out, _DictVectors(vec_cache))
-        row = {"epoch": epoch, "loss": round(total / len(train), 4), "seconds": round(time.time() - t0, 1),
+        row = {"epoch": epoch, "sentences": len(order), "loss": round(total / len(order), 4),
+               "seconds": round(time.time() - t0, 1),
                "averaged": n_avg}
         row.update(evaluate_devs(tagger, devs))
         history.append(row)
@@ -324,8 +397,35 @@ def lm_sentences(path: Path, max_len: int = 60, min_len: int = 5) -> list[list[s
     return out
 
 
+def lm_proj(hidden: int, vec_dim: int):
+    """The language models' output maps: LSTM state (one direction) -> the static vectors' space."""
+    from torch import nn
+
+    return nn.ModuleDict({"fwd": nn.Linear(hidden, vec_dim), "bwd": nn.Linear(hidden, vec_dim)})
+
+
+def lm_loss(h, sents: list[list[str]], vec_cache: dict, proj, hidden: int):
+    """Mean of the forward and backward language models' losses on a batch: the forward LSTM's state at a
+    word predicts the next word, the backward LSTM's the previous one, each among the distinct words of the
+    batch (represented by their normalised static vectors)."""
+    import torch
+    from torch import nn
+
+    vocab = sorted({w for s in sents for w in s})
+    index = {w: i for i, w in enumerate(vocab)}
+    table = torch.from_numpy(np.stack([vec_cache[w] for w in vocab]))
+    table = table / table.norm(dim=1, keepdim=True).clamp(min=1e-6)
+    target = torch.full(h.shape[:2], -100, dtype=torch.long)
+    for i, s in enumerate(sents):
+        target[i, :len(s)] = torch.tensor([index[w] for w in s])
+    fwd = proj["fwd"](h[:, :-1, :hidden]) @ table.T        # state at t predicts word t+1
+    bwd = proj["bwd"](h[:, 1:, hidden:]) @ table.T          # state at t+1 predicts word t
+    return (nn.functional.cross_entropy(fwd.reshape(-1, len(vocab)), target[:, 1:].reshape(-1))
+            + nn.functional.cross_entropy(bwd.reshape(-1, len(vocab)), target[:, :-1].reshape(-1))) / 2
+
+
 def pretrain_encoder(sentences: list[list[str]], words: list[str], chars: list[str], vectors, out: Path,
-                     schemes: dict[str, list[str]], steps: int = 4000, batch_size: int = 64, lr: float = 2e-3,
+                     schemes: dict[str, list[str]], steps: int = 5000, batch_size: int = 64, lr: float = 2e-3,
                      hidden: int = 128, word_dim: int = 64, char_dim: int = 32, char_filters: int = 64,
                      dropout: float = 0.2, word_dropout: float = 0.05, seed: int = 0, threads: int = 2,
                      gazetteers: tuple[str, ...] = GAZETTEERS, log_every: int = 200) -> dict:
@@ -345,7 +445,7 @@ def pretrain_encoder(sentences: list[list[str]], words: list[str], chars: list[s
     feats = Featurizer(words, chars, vectors)
     net = make_net(len(words), len(chars), schemes, vectors.shape[1], word_dim, char_dim, char_filters, hidden,
                    dropout, len(gazetteers))
-    proj = nn.ModuleDict({"fwd": nn.Linear(hidden, vectors.shape[1]), "bwd": nn.Linear(hidden, vectors.shape[1])})
+    proj = lm_proj(hidden, vectors.shape[1])
     params = [p for n, p in net.named_parameters() if not n.startswith("heads.")] + list(proj.parameters())
     opt = torch.optim.Adam(params, lr=lr)
 
@@ -367,17 +467,7 @@ def pretrain_encoder(sentences: list[list[str]], words: list[str], chars: list[s
         vecs, wids, cids, lengths, mask, _, gaz = _tensors(batch, feats, vec_cache, word_dropout, rng, gazetteers,
                                                            with_allowed=False)
         h = net(vecs, wids, cids, lengths, gaz)
-        vocab = sorted({w for s in sents for w in s})
-        index = {w: i for i, w in enumerate(vocab)}
-        table = torch.from_numpy(np.stack([vec_cache[w] for w in vocab]))
-        table = table / table.norm(dim=1, keepdim=True).clamp(min=1e-6)
-        target = torch.full(mask.shape, -100, dtype=torch.long)
-        for i, s in enumerate(sents):
-            target[i, :len(s)] = torch.tensor([index[w] for w in s])
-        fwd = proj["fwd"](h[:, :-1, :hidden]) @ table.T        # state at t predicts word t+1
-        bwd = proj["bwd"](h[:, 1:, hidden:]) @ table.T          # state at t+1 predicts word t
-        loss = (nn.functional.cross_entropy(fwd.reshape(-1, len(vocab)), target[:, 1:].reshape(-1))
-                + nn.functional.cross_entropy(bwd.reshape(-1, len(vocab)), target[:, :-1].reshape(-1))) / 2
+        loss = lm_loss(h, sents, vec_cache, proj, hidden)
         opt.zero_grad()
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, 5.0)
@@ -393,6 +483,6 @@ def pretrain_encoder(sentences: list[list[str]], words: list[str], chars: list[s
             break
     out.mkdir(parents=True, exist_ok=True)
     state = {k: v for k, v in net.state_dict().items() if not k.startswith("heads.")}
-    torch.save({"state": state, "words": words, "chars": chars}, out / "encoder.pt")
+    torch.save({"state": state, "words": words, "chars": chars, "proj": proj.state_dict()}, out / "encoder.pt")
     return {"steps": step, "tokens": done, "sentences": len(sentences), "curve": curve,
             "seconds": round(time.time() - t0, 1)}
