@@ -143,3 +143,12 @@ def test_tagger_card_is_made_from_the_evaluation():
     assert "welfare-nlp train-ner" in text and "/root/" not in text
     shipped = (ner.model_path() / "MODEL_CARD.md").read_text(encoding="utf-8")
     assert shipped.split("## Rebuild")[1] == text.split("## Rebuild")[1]
+    assert "a linear layer over BIO tags" in text and "BiLSTM of its own" not in text
+    # a head with a hidden layer, a head with a BiLSTM of its own, a reused pretraining: the card says so
+    rows = [{"epoch": 1, "peyma": 0.5, "arman": 0.45, "arman_by_peyma_head": 0.3, "seconds": 7.0}]
+    meta = {"head_hidden": 16, "specialised": {"arman": {"epochs": 1, "lr": 0.0005, "sentences": 4613}}}
+    text = tagger_card(ev, history, None, pretrain={"steps": 10, "tokens": 99, "seconds": 60, "reused": True},
+                       meta=meta, specialise={"arman": rows})
+    assert "a ReLU layer of 16 units of its own" in text
+    assert "Head `arman` has a BiLSTM of its own" in text and "4,613 sentences" in text
+    assert "| 1 | 0.500 | 0.450 | 0.300 | 7 |" in text and "reused it" in text

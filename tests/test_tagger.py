@@ -376,3 +376,110 @@ def test_cross_head_maps_name_real_labels():
         assert set(type_map) <= set(SCHEMES[src][0]), (src, dst)
         targets = {t for ts in type_map.values() for t in ts} | set(outside)
         assert targets <= set(SCHEMES[dst][0]), (src, dst)
+
+
+# -- heads with a hidden layer, heads with a BiLSTM of their own ------------------------------------------
+
+def _export_random(tmp_path, head_hidden=0, seed=3):
+    torch = pytest.importorskip("torch")
+    from welfare_nlp.tagger_train import export, make_net
+
+    torch.manual_seed(seed)
+    words = ["<pad>", "<unk>", "علی", "در", "گفت"]
+    chars = ["<pad>", "<unk>"] + sorted({c for s in SENTENCES for w in s for c in w})
+    net = make_net(len(words), len(chars), SCHEMES, 6, 5, 4, 7, 9, 0.3, len(GAZETTEERS), head_hidden)
+    with torch.no_grad():
+        for p in net.parameters():
+            p.uniform_(-0.5, 0.5)
+    net.eval()
+    meta = {"heads": [{"name": k, "labels": v} for k, v in SCHEMES.items()], "words": words, "chars": chars,
+            "hidden": 9, "word_dim": 5, "char_dim": 4, "char_filters": 7, "gazetteers": list(GAZETTEERS),
+            "head_hidden": head_hidden}
+    export(net, tmp_path, meta)
+    return net
+
+
+@pytest.mark.parametrize("scheme", ["a", "b"])
+def test_heads_with_a_hidden_layer_numpy_equals_torch(tmp_path, scheme):
+    net = _export_random(tmp_path, head_hidden=5)
+    tagger = Tagger(tmp_path, _Vectors())
+    assert tagger.heads[scheme].mid_w.shape == (18, 5)
+    for g, w in zip(tagger.emissions(SENTENCES, scheme), _torch_emissions(net, tagger, SENTENCES, scheme)):
+        np.testing.assert_allclose(g, w, atol=1e-4, rtol=1e-4)
+
+
+def test_export_round_trip_to_torch(tmp_path):
+    """``net_from_export`` (what ``specialise_head`` starts from) rebuilds the exported network exactly."""
+    from welfare_nlp.tagger_train import net_from_export
+
+    _export_random(tmp_path, head_hidden=4)
+    tagger = Tagger(tmp_path, _Vectors())
+    meta = json.loads((tmp_path / "tagger.json").read_text())
+    with np.load(tmp_path / "tagger.npz") as z:
+        again = net_from_export(meta, {k: z[k] for k in z.files}, 6)
+    again.eval()
+    for scheme in SCHEMES:
+        for g, w in zip(tagger.emissions(SENTENCES, scheme), _torch_emissions(again, tagger, SENTENCES, scheme)):
+            np.testing.assert_allclose(g, w, atol=1e-4, rtol=1e-4)
+
+
+def _examples(scheme, n=24):
+    from welfare_nlp.tagger_train import Example, allowed_sets
+
+    out = []
+    for i in range(n):
+        words = ["علی", "احمدی", "در", "سازمان", "بهزیستی", "گفت"][: 3 + i % 4]
+        tags = ["B-PER", "I-PER", "O", "B-ORG", "I-ORG", "O"][: len(words)]
+        out.append(Example(words, allowed_sets(tags, words, SCHEMES[scheme]), scheme=scheme))
+    return out
+
+
+def test_specialise_gives_one_head_its_own_bilstm_and_leaves_the_rest(tmp_path):
+    from welfare_nlp.tagger_train import net_from_export, specialise_head
+
+    _export_random(tmp_path)
+    before = Tagger(tmp_path, _Vectors())
+    with np.load(tmp_path / "tagger.npz") as z:
+        shared = {k: z[k].copy() for k in z.files}
+    rows = specialise_head(tmp_path, "a", _examples("a") + _examples("b"), _Vectors(), epochs=3, lr=0.01,
+                           threads=1)
+    assert [r["epoch"] for r in rows] == [1, 2, 3] and rows[-1]["loss"] < rows[0]["loss"]
+    after = Tagger(tmp_path, _Vectors())
+    assert set(after.lstms) == {None, "a"}
+    with np.load(tmp_path / "tagger.npz") as z:
+        for k, v in shared.items():        # the shared encoder and the other head: not a bit changed
+            if not k.endswith("_a"):
+                np.testing.assert_array_equal(z[k], v)
+        assert {"lstm_wih_f_a", "lstm_b_b_a"} <= set(z.files)
+    for g, w in zip(after.emissions(SENTENCES, "b"), before.emissions(SENTENCES, "b")):
+        np.testing.assert_array_equal(g, w)
+    changed = [np.abs(g - w).max() for g, w in zip(after.emissions(SENTENCES, "a"), before.emissions(SENTENCES, "a"))]
+    assert max(changed) > 1e-3
+    # the numpy network runs head a through its own BiLSTM, as torch does with those weights
+    meta = json.loads((tmp_path / "tagger.json").read_text())
+    assert meta["specialised"]["a"]["sentences"] == 24
+    with np.load(tmp_path / "tagger.npz") as z:
+        net = net_from_export(meta, {k: z[k] for k in z.files}, 6, lstm_of="a")
+    net.eval()
+    for g, w in zip(after.emissions(SENTENCES, "a"), _torch_emissions(net, after, SENTENCES, "a")):
+        np.testing.assert_allclose(g, w, atol=1e-4, rtol=1e-4)
+    with pytest.raises(ValueError, match="no head named 'c'"):
+        specialise_head(tmp_path, "c", _examples("a"), _Vectors(), epochs=1, threads=1)
+
+
+def test_pretraining_is_reused_only_when_asked_the_same(tmp_path):
+    pytest.importorskip("torch")
+    from welfare_nlp.tagger_train import pretrain_encoder, pretrain_settings, pretrained_as_asked
+
+    corpus = _lm_corpus()
+    kw = dict(steps=4, batch_size=8, hidden=8, word_dim=5, char_dim=4, char_filters=7, log_every=2)
+    res = pretrain_encoder(corpus, _LM_WORDS, _LM_CHARS, _Vectors(), tmp_path, SCHEMES, **kw)
+    kw.pop("log_every")
+    same = pretrain_settings(corpus, **kw)
+    assert pretrained_as_asked(tmp_path, _LM_WORDS, _LM_CHARS, same) == json.loads(json.dumps(res))
+    assert pretrained_as_asked(tmp_path, _LM_WORDS, _LM_CHARS, pretrain_settings(corpus, **dict(kw, steps=5))) is None
+    assert pretrained_as_asked(tmp_path, _LM_WORDS, _LM_CHARS, pretrain_settings(corpus + [["ب"]], **kw)) is None
+    other = [list(reversed(s)) for s in corpus]            # as many sentences, other text
+    assert pretrained_as_asked(tmp_path, _LM_WORDS, _LM_CHARS, pretrain_settings(other, **kw)) is None
+    assert pretrained_as_asked(tmp_path, _LM_WORDS[:-1], _LM_CHARS, same) is None
+    assert pretrained_as_asked(tmp_path / "nothing", _LM_WORDS, _LM_CHARS, same) is None

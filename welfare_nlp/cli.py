@@ -89,7 +89,9 @@ def _train_ner(args) -> int:
         best = train_tagger_model(data, work, vectors, variant=args.variant, epochs=args.epochs,
                                   hidden=args.lstm_hidden, seed=args.seed, average_from=args.average_from,
                                   pretrain_steps=args.pretrain_steps, cross=args.cross_heads,
-                                  oversample=_oversample(args.oversample), lm_weight=args.lm_weight)
+                                  oversample=_oversample(args.oversample), lm_weight=args.lm_weight,
+                                  head_hidden=args.head_hidden, specialise=args.specialise,
+                                  specialise_epochs=args.specialise_epochs)
     else:
         best = train(data, work / "runs" / args.variant, work, variant=args.variant, vectors=vectors,
                      max_steps=args.max_steps, width=args.width, hidden=args.hidden,
@@ -176,6 +178,14 @@ def build_parser() -> argparse.ArgumentParser:
     tr.add_argument("--lm-weight", type=float, default=0.0,
                     help="tagger: keep training the pretraining's language models alongside the tags, their "
                          "loss weighted by this (0: no)")
+    tr.add_argument("--head-hidden", type=int, default=0,
+                    help="tagger: each head gets a ReLU layer of this width of its own over the shared encoder "
+                         "(0: linear heads)")
+    tr.add_argument("--specialise", action="append", default=[], metavar="HEAD",
+                    help="tagger: after training, give this head a BiLSTM of its own, a copy of the shared one "
+                         "trained further on the head's corpora alone (repeatable; the other heads and their "
+                         "cost are unchanged)")
+    tr.add_argument("--specialise-epochs", type=int, default=3, help="tagger: passes of --specialise")
     tr.add_argument("--max-steps", type=int, default=12000, help="cnn: training steps")
     tr.add_argument("--width", type=int, default=128, help="encoder width")
     tr.add_argument("--hidden", type=int, default=128, help="hidden width of the NER layer")

@@ -153,16 +153,26 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
 class Head:
     """One output layer + CRF: the tags of one annotation scheme (``peyma``: countries are places, money
     and dates annotated; ``arman``: a country acting as a state is an organisation, facilities, events and
-    products annotated). The encoder below the heads is shared."""
+    products annotated). The encoder below the heads is shared, except for the BiLSTM of a head that has
+    one of its own (``Tagger.lstms``)."""
 
     def __init__(self, name: str, labels: list[str], w: dict[str, np.ndarray]):
         self.name, self.labels = name, list(labels)
         self.out_w = np.ascontiguousarray(w[f"out_w_{name}"].T)
         self.out_b = w[f"out_b_{name}"]
+        # an optional ReLU layer of the head's own below the tag scores (``train-ner --head-hidden``)
+        self.mid_w = np.ascontiguousarray(w[f"mid_w_{name}"].T) if f"mid_w_{name}" in w else None
+        self.mid_b = w.get(f"mid_b_{name}")
         s_mask, t_mask = allowed_moves(len(self.labels))
         self.start = w[f"crf_start_{name}"] + s_mask
         self.trans = w[f"crf_trans_{name}"] + t_mask
         self.end = w[f"crf_end_{name}"]
+
+    def scores(self, feats: np.ndarray) -> np.ndarray:
+        """Tag scores (..., K) from the encoder's output (..., 2H)."""
+        if self.mid_w is not None:
+            feats = np.maximum(feats @ self.mid_w + self.mid_b, 0.0)
+        return feats @ self.out_w + self.out_b
 
     def viterbi(self, ems: list[np.ndarray]) -> list[np.ndarray]:
         """The best tag sequence of each sentence, all sentences decoded side by side."""
@@ -209,18 +219,26 @@ class Tagger:
         self.conv_w = np.ascontiguousarray(conv.transpose(2, 1, 0).reshape(-1, conv.shape[0]))
         self.conv_b = w["conv_b"]
         self.hidden = w["lstm_whh_f"].shape[1]
-        # torch's gate order (input, forget, cell, output) -> (input, forget, output, cell): the three
-        # sigmoid gates side by side
-        h = self.hidden
-        order = np.r_[0:2 * h, 3 * h:4 * h, 2 * h:3 * h]
-        self.w_in_f = np.ascontiguousarray(w["lstm_wih_f"][order].T)
-        self.w_in_b = np.ascontiguousarray(w["lstm_wih_b"][order].T)
-        self.b_in_f, self.b_in_b = w["lstm_b_f"][order], w["lstm_b_b"][order]
-        self.whh = np.ascontiguousarray(np.stack([w["lstm_whh_f"][order].T, w["lstm_whh_b"][order].T]))  # (2, H, 4H)
+        # the shared BiLSTM, and the BiLSTM of its own of each head that has one (``train-ner --specialise``)
+        self.lstms = {None: self._lstm(w, "")}
+        for name in self.heads:
+            if f"lstm_wih_f_{name}" in w:
+                self.lstms[name] = self._lstm(w, f"_{name}")
         # the cache's memory is taken (written) now, so a long run does not see it grow
-        self._inputs = np.empty((Featurizer.CACHE, self.w_in_f.shape[0]), dtype="float32")
+        self._inputs = np.empty((Featurizer.CACHE, self.lstms[None][0].shape[0]), dtype="float32")
         self._inputs.fill(0.0)
         self._index: dict[str, int] = {}
+
+    def _lstm(self, w: dict, suffix: str) -> tuple:
+        """(input map forward, backward, their biases, the recurrent maps (2, H, 4H)) of one BiLSTM, with
+        torch's gate order (input, forget, cell, output) -> (input, forget, output, cell): the three sigmoid
+        gates side by side."""
+        h = self.hidden
+        order = np.r_[0:2 * h, 3 * h:4 * h, 2 * h:3 * h]
+        return (np.ascontiguousarray(w[f"lstm_wih_f{suffix}"][order].T),
+                np.ascontiguousarray(w[f"lstm_wih_b{suffix}"][order].T),
+                w[f"lstm_b_f{suffix}"][order], w[f"lstm_b_b{suffix}"][order],
+                np.ascontiguousarray(np.stack([w[f"lstm_whh_f{suffix}"][order].T, w[f"lstm_whh_b{suffix}"][order].T])))
 
     @property
     def schemes(self) -> dict[str, list[str]]:
@@ -266,8 +284,10 @@ class Tagger:
         rows = np.fromiter((index[w] for w in words), dtype=np.int64, count=len(words))
         return cache[rows]
 
-    def encode(self, sentences: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
-        """The BiLSTM's output (B, T, 2H) for sentences side by side, and their lengths."""
+    def encode(self, sentences: list[list[str]], scheme: str | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """The BiLSTM's output (B, T, 2H) for sentences side by side, and their lengths (the BiLSTM of
+        ``scheme``'s head where it has one of its own, else the shared one)."""
+        w_in_f, w_in_b, b_in_f, b_in_b, whh = self.lstms.get(scheme, self.lstms[None])
         lengths = np.array([len(s) for s in sentences], dtype=np.int64)
         b, t_max, h = len(sentences), int(lengths.max(initial=0)), self.hidden
         if not t_max:
@@ -277,8 +297,8 @@ class Tagger:
         index: dict[str, int] = {}
         inverse = np.fromiter((index.setdefault(w, len(index)) for w in flat), dtype=np.int64, count=len(flat))
         inputs = self._token_inputs(list(index))
-        pf = inputs @ self.w_in_f + self.b_in_f           # (distinct words, 4H), gates i f o g
-        pb = inputs @ self.w_in_b + self.b_in_b
+        pf = inputs @ w_in_f + b_in_f           # (distinct words, 4H), gates i f o g
+        pb = inputs @ w_in_b + b_in_b
         # for each step, which word each sentence reads: forward in order, backward from its own end
         offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]])
         pos = np.arange(t_max)[None, :]
@@ -290,7 +310,6 @@ class Tagger:
         cs = np.zeros((2, b, h), dtype="float32")
         g = np.empty((2, b, 4 * h), dtype="float32")
         tmp = np.empty((2, b, h), dtype="float32")
-        whh = self.whh
         for t in range(t_max):
             np.matmul(hs, whh, out=g)
             g[0] += pf[fwd[t]]
@@ -316,8 +335,8 @@ class Tagger:
     def emissions(self, sentences: list[list[str]], scheme: str | None = None) -> list[np.ndarray]:
         """Tag scores (T, K) of each sentence under one scheme's head."""
         head = self.heads[scheme or self.default]
-        feats, lengths = self.encode(sentences)
-        scores = feats @ head.out_w + head.out_b
+        feats, lengths = self.encode(sentences, head.name)
+        scores = head.scores(feats)
         return [scores[k, :lengths[k]] for k in range(len(sentences))]
 
     def tag(self, sentences: list[list[str]], scheme: str | None = None) -> list[np.ndarray]:

@@ -10,9 +10,12 @@ log Z over all sequences minus log Z over the allowed ones).
 Before that, ``pretrain_encoder`` can train the encoder (embeddings, character CNN, BiLSTM) as a pair of
 language models on unlabelled news; ``train_tagger(pretrained=...)`` starts from those weights.
 
+After training, ``specialise_head`` can give one head a BiLSTM of its own, a copy of the shared one trained
+further on that head's corpora alone (the shipped model's ``arman`` head).
+
 Options measured and left off in the shipped run (see the model card): partial labels for the other
 corpora's heads (``cross_allowed``), oversampling a head's corpora, the language models as a second task
-during tagging (``lm_weight``).
+during tagging (``lm_weight``), a hidden layer in each head (``head_hidden``).
 
 The trained weights are written as ``tagger.npz`` + ``tagger.json`` and read back by numpy alone.
 """
@@ -113,7 +116,7 @@ def build_vocab(examples: list[Example], min_count: int = 2, max_words: int = 40
 
 
 def make_net(n_words: int, n_chars: int, schemes: dict[str, list[str]], vec_dim: int, word_dim: int, char_dim: int,
-             char_filters: int, hidden: int, dropout: float, n_gaz: int = 0):
+             char_filters: int, hidden: int, dropout: float, n_gaz: int = 0, head_hidden: int = 0):
     import torch
     from torch import nn
 
@@ -121,13 +124,19 @@ def make_net(n_words: int, n_chars: int, schemes: dict[str, list[str]], vec_dim:
         def __init__(self, n_labels: int):
             super().__init__()
             n_tags = 1 + 2 * n_labels
-            self.out = nn.Linear(2 * hidden, n_tags)
+            # head_hidden > 0: a ReLU layer of the head's own between the shared encoder and the tag scores
+            self.mid = nn.Linear(2 * hidden, head_hidden) if head_hidden else None
+            self.out = nn.Linear(head_hidden or 2 * hidden, n_tags)
             self.crf_start = nn.Parameter(torch.zeros(n_tags))
             self.crf_end = nn.Parameter(torch.zeros(n_tags))
             self.crf_trans = nn.Parameter(torch.zeros(n_tags, n_tags))
             s, t = allowed_moves(n_labels)
             self.register_buffer("start_mask", torch.from_numpy(s))
             self.register_buffer("trans_mask", torch.from_numpy(t))
+
+        def emit(self, h):
+            """Tag scores (..., n_tags) from the encoder's output."""
+            return self.out(h if self.mid is None else torch.relu(self.mid(h)))
 
         def log_z(self, em, mask):
             start = self.crf_start + self.start_mask
@@ -169,7 +178,7 @@ def make_net(n_words: int, n_chars: int, schemes: dict[str, list[str]], vec_dim:
             return self.drop(h)
 
         def emissions(self, h, scheme: str):
-            return self.heads[scheme].out(h)
+            return self.heads[scheme].emit(h)
 
         def loss(self, h, mask, by_scheme):
             """The summed partial-label CRF loss of a batch whose sentences belong to several heads: every
@@ -179,7 +188,7 @@ def make_net(n_words: int, n_chars: int, schemes: dict[str, list[str]], vec_dim:
             ems, masks, starts, transs, ends = [], [], [], [], []
             for scheme, (idx, allowed) in by_scheme.items():
                 head = self.heads[scheme]
-                em = head.out(h[idx])
+                em = head.emit(h[idx])
                 n, pad = len(em), k - em.shape[2]
                 em = torch.cat([em, em.masked_fill(~allowed, NEG)])
                 ems.append(nn.functional.pad(em, (0, pad), value=NEG))
@@ -253,6 +262,8 @@ def export(net, out: Path, meta: dict) -> None:
         arrays.update({f"out_w_{name}": sd[f"heads.{name}.out.weight"], f"out_b_{name}": sd[f"heads.{name}.out.bias"],
                        f"crf_start_{name}": sd[f"heads.{name}.crf_start"], f"crf_end_{name}": sd[f"heads.{name}.crf_end"],
                        f"crf_trans_{name}": sd[f"heads.{name}.crf_trans"]})
+        if f"heads.{name}.mid.weight" in sd:
+            arrays.update({f"mid_w_{name}": sd[f"heads.{name}.mid.weight"], f"mid_b_{name}": sd[f"heads.{name}.mid.bias"]})
     out.mkdir(parents=True, exist_ok=True)
     np.savez(out / "tagger.npz", **arrays)
     (out / "tagger.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
@@ -276,13 +287,14 @@ def train_tagger(train: list[Example], devs: dict, vectors, schemes: dict[str, l
                  char_dim: int = 32, char_filters: int = 64, dropout: float = 0.33, word_dropout: float = 0.05,
                  seed: int = 0, threads: int = 2, max_len: int = 200, gazetteers: tuple[str, ...] = GAZETTEERS,
                  average_from: int = 0, pretrained: Path | None = None, oversample: dict | None = None,
-                 lm_weight: float = 0.0) -> dict:
+                 lm_weight: float = 0.0, head_hidden: int = 0) -> dict:
     """Train (the encoder initialised from ``pretrained``, a ``pretrain_encoder`` output, when given);
     write the weights after each epoch to ``out`` (``schemes``: head name -> labels, the first is
     the default). From epoch ``average_from`` on (0: never) the written weights are the running average
     of the weights at the end of each epoch since then. ``oversample``: head -> how many times its
     sentences are seen per epoch; ``lm_weight``: the language models of the pretraining go on as a second
-    task, their loss (``lm_loss``) weighted by it. One forward-algorithm loop per batch serves every head
+    task, their loss (``lm_loss``) weighted by it; ``head_hidden``: each head gets a ReLU layer of that
+    width of its own over the shared encoder (0: a linear head). One forward-algorithm loop per batch serves every head
     (``Net.loss``)."""
     import torch
 
@@ -298,7 +310,7 @@ def train_tagger(train: list[Example], devs: dict, vectors, schemes: dict[str, l
     _log(f"{len(train)} training sentences, {len(words)} words, {len(chars)} characters, {len(every)} types")
     vec_cache = dict(zip(every, feats.static(every)))
     net = make_net(len(words), len(chars), schemes, vectors.shape[1], word_dim, char_dim, char_filters, hidden,
-                   dropout, len(gazetteers))
+                   dropout, len(gazetteers), head_hidden)
     if pretrained is not None:
         saved = torch.load(Path(pretrained) / "encoder.pt", weights_only=True)
         if saved["words"] != words or saved["chars"] != chars:
@@ -318,7 +330,7 @@ def train_tagger(train: list[Example], devs: dict, vectors, schemes: dict[str, l
     opt = torch.optim.Adam(groups, lr=lr)
     meta = {"heads": [{"name": k, "labels": v} for k, v in schemes.items()], "words": words, "chars": chars,
             "hidden": hidden, "word_dim": word_dim, "char_dim": char_dim, "char_filters": char_filters,
-            "gazetteers": list(gazetteers)}
+            "gazetteers": list(gazetteers), "head_hidden": head_hidden}
     train = [ex for ex in train if 0 < len(ex.words) <= max_len]
     history, averaged, n_avg = [], None, 0
     for epoch in range(1, epochs + 1):
@@ -484,5 +496,151 @@ def pretrain_encoder(sentences: list[list[str]], words: list[str], chars: list[s
     out.mkdir(parents=True, exist_ok=True)
     state = {k: v for k, v in net.state_dict().items() if not k.startswith("heads.")}
     torch.save({"state": state, "words": words, "chars": chars, "proj": proj.state_dict()}, out / "encoder.pt")
-    return {"steps": step, "tokens": done, "sentences": len(sentences), "curve": curve,
-            "seconds": round(time.time() - t0, 1)}
+    result = {"steps": step, "tokens": done, "sentences": len(sentences), "curve": curve,
+              "seconds": round(time.time() - t0, 1)}
+    settings = pretrain_settings(sentences, steps=steps, batch_size=batch_size, lr=lr, hidden=hidden,
+                                 word_dim=word_dim, char_dim=char_dim, char_filters=char_filters, dropout=dropout,
+                                 word_dropout=word_dropout, seed=seed, threads=threads, gazetteers=gazetteers)
+    (out / "pretrain.json").write_text(json.dumps({"settings": settings, "result": result}), encoding="utf-8")
+    return result
+
+
+def pretrain_settings(sentences: list[list[str]], **given) -> dict:
+    """Every setting of a ``pretrain_encoder`` run (its defaults, overridden by ``given``), with the number
+    and a digest of its sentences."""
+    import hashlib
+    import inspect
+
+    out = {k: p.default for k, p in inspect.signature(pretrain_encoder).parameters.items()
+           if p.default is not inspect.Parameter.empty and k != "log_every"}
+    out.update(given)
+    out["gazetteers"] = list(out["gazetteers"])
+    digest = hashlib.sha1()
+    for sent in sentences:
+        digest.update(" ".join(sent).encode("utf-8", "surrogatepass") + b"\n")
+    out["sentences"] = len(sentences)
+    out["sentences_sha1"] = digest.hexdigest()
+    return out
+
+
+def pretrained_as_asked(out: Path, words: list[str], chars: list[str], settings: dict) -> dict | None:
+    """The result of an earlier ``pretrain_encoder`` run in ``out`` made with the same ``settings``
+    (``pretrain_settings``: the same sentences too) and vocabularies, else None: the pretraining is seeded and comes out the same,
+    so ``train-ner`` reuses it, as it reuses the floret vectors."""
+    import torch
+
+    try:
+        saved = json.loads((Path(out) / "pretrain.json").read_text(encoding="utf-8"))
+        enc = torch.load(Path(out) / "encoder.pt", weights_only=True)
+    except (OSError, ValueError, RuntimeError, KeyError):
+        return None
+    if saved.get("settings") != settings or enc["words"] != words or enc["chars"] != chars:
+        return None
+    return saved["result"]
+
+
+_LSTM_KEYS = {"lstm_wih_f": "weight_ih_l0", "lstm_whh_f": "weight_hh_l0", "lstm_b_f": "bias_ih_l0",
+              "lstm_wih_b": "weight_ih_l0_reverse", "lstm_whh_b": "weight_hh_l0_reverse",
+              "lstm_b_b": "bias_ih_l0_reverse"}
+_HEAD_KEYS = {"out_w": "out.weight", "out_b": "out.bias", "crf_start": "crf_start", "crf_end": "crf_end",
+              "crf_trans": "crf_trans", "mid_w": "mid.weight", "mid_b": "mid.bias"}
+
+
+def net_from_export(meta: dict, arrays: dict, vec_dim: int, dropout: float = 0.0, lstm_of: str | None = None):
+    """The torch network of an exported tagger (``tagger.json`` + ``tagger.npz`` as read), its BiLSTM the
+    one of head ``lstm_of`` where that head has one of its own, else the shared one."""
+    import torch
+
+    schemes = {h["name"]: h["labels"] for h in meta["heads"]}
+    own = f"_{lstm_of}" if lstm_of and f"lstm_wih_f_{lstm_of}" in arrays else ""
+    net = make_net(len(meta["words"]), len(meta["chars"]), schemes, vec_dim, meta["word_dim"], meta["char_dim"],
+                   meta["char_filters"], meta["hidden"], dropout, len(meta.get("gazetteers", [])),
+                   meta.get("head_hidden", 0))
+    state = {"wemb.weight": arrays["wemb"], "cemb.weight": arrays["cemb"], "conv.weight": arrays["conv_w"],
+             "conv.bias": arrays["conv_b"]}
+    for key, name in _LSTM_KEYS.items():
+        state[f"lstm.{name}"] = arrays[key + own]
+        if key.startswith("lstm_b"):       # the export keeps the two biases summed
+            state[f"lstm.{name.replace('_ih_', '_hh_')}"] = np.zeros_like(arrays[key + own])
+    for scheme in schemes:
+        for key, name in _HEAD_KEYS.items():
+            if f"{key}_{scheme}" in arrays:
+                state[f"heads.{scheme}.{name}"] = arrays[f"{key}_{scheme}"]
+    missing, unexpected = net.load_state_dict({k: torch.from_numpy(np.asarray(v, dtype="float32"))
+                                               for k, v in state.items()}, strict=False)
+    if unexpected or any(not k.endswith("_mask") for k in missing):
+        raise ValueError(f"the exported weights do not fit the network ({missing or unexpected})")
+    return net
+
+
+def specialise_head(path: Path, scheme: str, train: list[Example], vectors, devs: dict | None = None,
+                    epochs: int = 3, lr: float = 5e-4, dropout: float = 0.33, word_dropout: float = 0.05,
+                    batch_size: int = 32, seed: int = 0, threads: int = 2, max_len: int = 200) -> list[dict]:
+    """Give head ``scheme`` a BiLSTM of its own (``train-ner --specialise``): a copy of the finished shared
+    BiLSTM, trained further with the head on that head's corpora alone (the word inputs, embeddings and
+    character CNN frozen and still shared), its weights averaged over the ``epochs`` passes. The shared
+    encoder and the other heads are untouched, so a pipeline on another head runs exactly as before, and a
+    head with a BiLSTM of its own costs what any head costs (one BiLSTM pass). Rewrites ``tagger.npz``;
+    returns one row per pass with the dev scores (``devs`` as in ``evaluate_devs``)."""
+    import torch
+
+    from .tagger import Tagger
+
+    torch.manual_seed(seed)
+    torch.set_num_threads(threads)
+    rng = random.Random(seed)
+    path = Path(path)
+    meta = json.loads((path / "tagger.json").read_text(encoding="utf-8"))
+    with np.load(path / "tagger.npz", allow_pickle=False) as z:
+        arrays = {k: z[k] for k in z.files}
+    schemes = {h["name"]: h["labels"] for h in meta["heads"]}
+    if scheme not in schemes:
+        raise ValueError(f"specialise: no head named {scheme!r}; the heads are {list(schemes)}")
+    net = net_from_export(meta, arrays, vectors.shape[1], dropout, lstm_of=scheme)
+    for module in (net.wemb, net.cemb, net.conv):
+        module.requires_grad_(False)
+    params = list(net.lstm.parameters()) + list(net.heads[scheme].parameters())
+    opt = torch.optim.Adam(params, lr=lr)
+    mine = [ex for ex in train if ex.scheme == scheme and 0 < len(ex.words) <= max_len]
+    gaz_names = tuple(meta.get("gazetteers", []))
+    feats = Featurizer(meta["words"], meta["chars"], vectors)
+    every = sorted({w for ex in mine for w in ex.words} | {w for d in (devs or {}).values() for ex in d[0]
+                                                           for w in ex.words})
+    vec_cache = dict(zip(every, feats.static(every)))
+    keys = {f"lstm.{name}": key for key, name in _LSTM_KEYS.items()}
+    keys.update({f"heads.{scheme}.{name}": key for key, name in _HEAD_KEYS.items()})
+    averaged, history = None, []
+    _log(f"specialise {scheme}: {len(mine)} sentences, {epochs} passes")
+    for epoch in range(1, epochs + 1):
+        net.train()
+        order = sorted(mine, key=lambda ex: (len(ex.words), rng.random()))
+        batches = [order[i:i + batch_size] for i in range(0, len(order), batch_size)]
+        rng.shuffle(batches)
+        t0, total = time.time(), 0.0
+        for batch in batches:
+            vecs, wids, cids, lengths, mask, by_scheme, gaz = _tensors(batch, feats, vec_cache, word_dropout, rng,
+                                                                       gaz_names)
+            h = net(vecs, wids, cids, lengths, gaz)
+            loss = net.loss(h, mask, {scheme: by_scheme[scheme]}) / len(batch)
+            opt.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(params, 5.0)
+            opt.step()
+            total += float(loss.detach()) * len(batch)
+        sd = net.state_dict()
+        now = {k: sd[k].detach().numpy().astype("float32").copy() for k in keys if k in sd}
+        for k in now:       # the two biases summed, as the export keeps them
+            if k.startswith("lstm.bias_ih"):
+                now[k] = now[k] + sd[k.replace("_ih_", "_hh_")].detach().numpy()
+        averaged = now if averaged is None else {k: averaged[k] + (now[k] - averaged[k]) / epoch for k in now}
+        arrays.update({f"{keys[k]}_{scheme}": v for k, v in averaged.items()})
+        np.savez(path / "tagger.npz", **arrays)
+        row = {"specialise": scheme, "epoch": epoch, "loss": round(total / len(mine), 4),
+               "seconds": round(time.time() - t0, 1)}
+        if devs:
+            row.update(evaluate_devs(Tagger(path, vectors), devs))
+        history.append(row)
+        _log(json.dumps(row))
+    meta.setdefault("specialised", {})[scheme] = {"epochs": epochs, "lr": lr, "sentences": len(mine)}
+    (path / "tagger.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    return history
