@@ -247,23 +247,35 @@ def _tensors(batch: list[Example], feats: Featurizer, vec_cache: dict, word_drop
             torch.from_numpy(mask), by_scheme, torch.from_numpy(gaz) if gaz_names else None)
 
 
+_LSTM_KEYS = {"lstm_wih_f": "weight_ih_l0", "lstm_whh_f": "weight_hh_l0", "lstm_b_f": "bias_ih_l0",
+              "lstm_wih_b": "weight_ih_l0_reverse", "lstm_whh_b": "weight_hh_l0_reverse",
+              "lstm_b_b": "bias_ih_l0_reverse"}
+_HEAD_KEYS = {"out_w": "out.weight", "out_b": "out.bias", "crf_start": "crf_start", "crf_end": "crf_end",
+              "crf_trans": "crf_trans", "mid_w": "mid.weight", "mid_b": "mid.bias"}
+
+
+def _lstm_and_heads(sd: dict, heads, lstm_suffix: str = "") -> dict:
+    """The BiLSTM (its two biases summed, its names ending in ``lstm_suffix``) and the given heads of a
+    state dict of numpy arrays, named as ``tagger.npz`` names them."""
+    arrays = {}
+    for key, name in _LSTM_KEYS.items():
+        value = sd[f"lstm.{name}"]
+        if key.startswith("lstm_b"):
+            value = value + sd[f"lstm.{name.replace('_ih_', '_hh_')}"]
+        arrays[key + lstm_suffix] = value
+    for head in heads:
+        for key, name in _HEAD_KEYS.items():
+            if f"heads.{head}.{name}" in sd:
+                arrays[f"{key}_{head}"] = sd[f"heads.{head}.{name}"]
+    return arrays
+
+
 def export(net, out: Path, meta: dict) -> None:
     """The weights as plain float32 arrays in an npz, the rest as JSON."""
     sd = {k: v.detach().cpu().numpy().astype("float32") for k, v in net.state_dict().items()}
-    arrays = {
-        "wemb": sd["wemb.weight"], "cemb": sd["cemb.weight"], "conv_w": sd["conv.weight"], "conv_b": sd["conv.bias"],
-        "lstm_wih_f": sd["lstm.weight_ih_l0"], "lstm_whh_f": sd["lstm.weight_hh_l0"],
-        "lstm_b_f": sd["lstm.bias_ih_l0"] + sd["lstm.bias_hh_l0"],
-        "lstm_wih_b": sd["lstm.weight_ih_l0_reverse"], "lstm_whh_b": sd["lstm.weight_hh_l0_reverse"],
-        "lstm_b_b": sd["lstm.bias_ih_l0_reverse"] + sd["lstm.bias_hh_l0_reverse"],
-    }
-    for h in meta["heads"]:
-        name = h["name"]
-        arrays.update({f"out_w_{name}": sd[f"heads.{name}.out.weight"], f"out_b_{name}": sd[f"heads.{name}.out.bias"],
-                       f"crf_start_{name}": sd[f"heads.{name}.crf_start"], f"crf_end_{name}": sd[f"heads.{name}.crf_end"],
-                       f"crf_trans_{name}": sd[f"heads.{name}.crf_trans"]})
-        if f"heads.{name}.mid.weight" in sd:
-            arrays.update({f"mid_w_{name}": sd[f"heads.{name}.mid.weight"], f"mid_b_{name}": sd[f"heads.{name}.mid.bias"]})
+    arrays = {"wemb": sd["wemb.weight"], "cemb": sd["cemb.weight"], "conv_w": sd["conv.weight"],
+              "conv_b": sd["conv.bias"]}
+    arrays.update(_lstm_and_heads(sd, [h["name"] for h in meta["heads"]]))
     out.mkdir(parents=True, exist_ok=True)
     np.savez(out / "tagger.npz", **arrays)
     (out / "tagger.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
@@ -539,13 +551,6 @@ def pretrained_as_asked(out: Path, words: list[str], chars: list[str], settings:
     return saved["result"]
 
 
-_LSTM_KEYS = {"lstm_wih_f": "weight_ih_l0", "lstm_whh_f": "weight_hh_l0", "lstm_b_f": "bias_ih_l0",
-              "lstm_wih_b": "weight_ih_l0_reverse", "lstm_whh_b": "weight_hh_l0_reverse",
-              "lstm_b_b": "bias_ih_l0_reverse"}
-_HEAD_KEYS = {"out_w": "out.weight", "out_b": "out.bias", "crf_start": "crf_start", "crf_end": "crf_end",
-              "crf_trans": "crf_trans", "mid_w": "mid.weight", "mid_b": "mid.bias"}
-
-
 def net_from_export(meta: dict, arrays: dict, vec_dim: int, dropout: float = 0.0, lstm_of: str | None = None):
     """The torch network of an exported tagger (``tagger.json`` + ``tagger.npz`` as read), its BiLSTM the
     one of head ``lstm_of`` where that head has one of its own, else the shared one."""
@@ -607,8 +612,6 @@ def specialise_head(path: Path, scheme: str, train: list[Example], vectors, devs
     every = sorted({w for ex in mine for w in ex.words} | {w for d in (devs or {}).values() for ex in d[0]
                                                            for w in ex.words})
     vec_cache = dict(zip(every, feats.static(every)))
-    keys = {f"lstm.{name}": key for key, name in _LSTM_KEYS.items()}
-    keys.update({f"heads.{scheme}.{name}": key for key, name in _HEAD_KEYS.items()})
     averaged, history = None, []
     _log(f"specialise {scheme}: {len(mine)} sentences, {epochs} passes")
     for epoch in range(1, epochs + 1):
@@ -627,13 +630,10 @@ def specialise_head(path: Path, scheme: str, train: list[Example], vectors, devs
             torch.nn.utils.clip_grad_norm_(params, 5.0)
             opt.step()
             total += float(loss.detach()) * len(batch)
-        sd = net.state_dict()
-        now = {k: sd[k].detach().numpy().astype("float32").copy() for k in keys if k in sd}
-        for k in now:       # the two biases summed, as the export keeps them
-            if k.startswith("lstm.bias_ih"):
-                now[k] = now[k] + sd[k.replace("_ih_", "_hh_")].detach().numpy()
+        sd = {k: v.detach().numpy().astype("float32") for k, v in net.state_dict().items()}
+        now = _lstm_and_heads(sd, [scheme], lstm_suffix=f"_{scheme}")
         averaged = now if averaged is None else {k: averaged[k] + (now[k] - averaged[k]) / epoch for k in now}
-        arrays.update({f"{keys[k]}_{scheme}": v for k, v in averaged.items()})
+        arrays.update(averaged)
         np.savez(path / "tagger.npz", **arrays)
         row = {"specialise": scheme, "epoch": epoch, "loss": round(total / len(mine), 4),
                "seconds": round(time.time() - t0, 1)}
