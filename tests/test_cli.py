@@ -77,3 +77,12 @@ def test_console_summary_on_stderr(tmp_path):
     out = subprocess.run([sys.executable, "-m", "welfare_nlp", "extract", str(f)], capture_output=True, text=True, check=True)
     assert json.loads(out.stdout)["id"] == "one"
     assert "1 documents, 1 records" in out.stderr
+
+
+def test_train_ner_options_parse():
+    from welfare_nlp.cli import _oversample, build_parser
+
+    args = build_parser().parse_args(["train-ner", "--separate-600k", "--specialise", "arman", "--oversample", "peyma=2"])
+    assert args.separate_600k and args.specialise == ["arman"] and _oversample(args.oversample) == {"peyma": 2}
+    plain = build_parser().parse_args(["train-ner"])
+    assert not plain.separate_600k and plain.specialise == [] and plain.specialise_epochs == 3

@@ -152,3 +152,15 @@ def test_tagger_card_is_made_from_the_evaluation():
     assert "a ReLU layer of 16 units of its own" in text
     assert "Head `arman` has a BiLSTM of its own" in text and "4,613 sentences" in text
     assert "| 1 | 0.500 | 0.450 | 0.300 | 7 |" in text and "reused it" in text
+    # the heads are listed from the component's meta; an oversampled head is said so, with the pass's size
+    heads = [{"name": n, "labels": ["PER", "ORG"]} for n in ("peyma", "peyma_600k", "arman")]
+    text = tagger_card(dict(ev, command="welfare-nlp train-ner --oversample peyma=2"),
+                       [dict(history[0], sentences=42298)], None, meta={"heads": heads})
+    assert "Three heads on the LSTM" in text and "- `peyma_600k` (PER ORG), PEYMA's labels as its 600K part" in text
+    assert "its\n  600K part (17,100 sentences not repeated in PEYMA train) the `peyma_600k` head" in text
+    assert "(each pass sees the `peyma` head's sentences 2 times, 42,298 sentences in all)" in text
+    # the pipeline's head with a BiLSTM of its own: the card says the pipeline runs on it
+    rows_p = [dict(rows[0], specialise="peyma")]
+    text = tagger_card(ev, history, None, meta={"heads": heads}, specialise={"peyma": rows_p, "arman": rows})
+    assert "so `peyma`, the pipeline's head, runs on this BiLSTM" in text
+    assert "so the pipeline's head `peyma` is not affected by it" in text

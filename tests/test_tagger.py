@@ -64,9 +64,11 @@ def test_long_sentences_are_cut():
     ({"PER", "ORG", "LOC", "MISC"}, None, "parsner"),
     ({"PER", "ORG", "LOC"}, None, "peyma"),            # a tie goes to the default (first) scheme
     (set(), None, "peyma"),
+    ({"PER", "ORG", "LOC", "DAT", "TIM", "MON", "PCT"}, None, "peyma"),   # not the 600K part's head, same labels
 ])
 def test_pick_scheme(a, b, expected):
     schemes = {"peyma": ["PER", "ORG", "LOC", "DAT", "TIM", "MON", "PCT"],
+               "peyma_600k": ["PER", "ORG", "LOC", "DAT", "TIM", "MON", "PCT"],
                "arman": ["PER", "ORG", "LOC", "FAC", "EVENT", "PRO"], "parsner": ["PER", "ORG", "LOC", "MISC"]}
     assert pick_scheme(a, schemes) == expected
     assert pick_scheme(a, {"only": ["PER"]}) is None
@@ -483,3 +485,30 @@ def test_pretraining_is_reused_only_when_asked_the_same(tmp_path):
     assert pretrained_as_asked(tmp_path, _LM_WORDS, _LM_CHARS, pretrain_settings(other, **kw)) is None
     assert pretrained_as_asked(tmp_path, _LM_WORDS[:-1], _LM_CHARS, same) is None
     assert pretrained_as_asked(tmp_path / "nothing", _LM_WORDS, _LM_CHARS, same) is None
+
+
+def _conll(path, sentences):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n\n".join("\n".join(f"{w} {t}" for w, t in s) for s in sentences) + "\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize("separate", [False, True])
+def test_tagger_corpora_put_each_corpus_on_its_head(tmp_path, separate):
+    """PEYMA train and its 600K part train one head, or two with ``--separate-600k`` (the same labels);
+    a sentence the 600K part repeats from PEYMA train is kept once, on PEYMA's side."""
+    from welfare_nlp.ner_train import LABELS, tagger_corpora
+
+    peyma = [[("مجلس", "B-ORG"), ("شورای", "I-ORG"), ("اسلامی", "I-ORG")], [("در", "O"), ("تهران", "B-LOC")]]
+    _conll(tmp_path / "ner/peyma/train.conll", peyma)
+    _conll(tmp_path / "ner/peyma/dev.conll", peyma[1:])
+    _conll(tmp_path / "ner/peyma_600k/train.conll", [[("مجلس", "B-ORG"), ("گفت", "O")], peyma[1]])
+    _conll(tmp_path / "ner/arman/train.conll", [[("آمریکا", "B-ORG"), ("گفت", "O")]])
+    _conll(tmp_path / "ner/arman/dev.conll", [[("ایران", "B-LOC")]])
+    _conll(tmp_path / "ner/parsner_news/train.conll", [[("علی", "B-PER"), ("آمد", "O")]])
+    train, devs, schemes = tagger_corpora(tmp_path, separate_600k=separate)
+    by = {" ".join(ex.words): ex.scheme for ex in train}
+    assert by == {"مجلس شورای اسلامی": "peyma", "در تهران": "peyma",
+                  "مجلس گفت": "peyma_600k" if separate else "peyma", "آمریکا گفت": "arman", "علی آمد": "parsner"}
+    assert list(schemes) == (["peyma", "peyma_600k", "arman", "parsner"] if separate else ["peyma", "arman", "parsner"])
+    assert schemes["peyma"] == LABELS and schemes.get("peyma_600k", LABELS) == LABELS
+    assert devs["peyma"][2] == "peyma" and devs["arman"][2] == "arman"

@@ -91,7 +91,7 @@ def _train_ner(args) -> int:
                                   pretrain_steps=args.pretrain_steps, cross=args.cross_heads,
                                   oversample=_oversample(args.oversample), lm_weight=args.lm_weight,
                                   head_hidden=args.head_hidden, specialise=args.specialise,
-                                  specialise_epochs=args.specialise_epochs)
+                                  specialise_epochs=args.specialise_epochs, separate_600k=args.separate_600k)
     else:
         best = train(data, work / "runs" / args.variant, work, variant=args.variant, vectors=vectors,
                      max_steps=args.max_steps, width=args.width, hidden=args.hidden,
@@ -186,6 +186,9 @@ def build_parser() -> argparse.ArgumentParser:
                          "trained further on the head's corpora alone (repeatable; the other heads and their "
                          "cost are unchanged)")
     tr.add_argument("--specialise-epochs", type=int, default=3, help="tagger: passes of --specialise")
+    tr.add_argument("--separate-600k", action="store_true",
+                    help="tagger: PEYMA's 600K part trains a head of its own (peyma_600k) instead of the peyma head "
+                         "(its conventions differ; measured, off)")
     tr.add_argument("--max-steps", type=int, default=12000, help="cnn: training steps")
     tr.add_argument("--width", type=int, default=128, help="encoder width")
     tr.add_argument("--hidden", type=int, default=128, help="hidden width of the NER layer")
