@@ -441,8 +441,8 @@ def tagger_card(card: dict, history: list[dict], cnn: dict | None = None, notes:
                  "a linear layer over BIO tags and a CRF")
     heads = [(h["name"], h["labels"]) for h in meta.get("heads", [])] or [(k, v[0]) for k, v in SCHEMES.items()]
     roles = {"peyma": ", the one the pipeline uses", "peyma_600k": ", PEYMA's labels as its 600K part uses them"}
-    words = {2: "Two", 3: "Three", 4: "Four", 5: "Five"}
-    n_heads = words.get(len(heads), str(len(heads)))
+    numerals = {2: "Two", 3: "Three", 4: "Four", 5: "Five"}
+    n_heads = numerals.get(len(heads), str(len(heads)))
     heads_list = "\n".join(f"  - `{name}` ({' '.join(labels)}){roles.get(name, '')}{';' if i < len(heads) - 1 else '.'}"
                            for i, (name, labels) in enumerate(heads))
     if any(name == "peyma_600k" for name, _ in heads):
