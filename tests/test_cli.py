@@ -86,3 +86,6 @@ def test_train_ner_options_parse():
     assert args.separate_600k and args.specialise == ["arman"] and _oversample(args.oversample) == {"peyma": 2}
     plain = build_parser().parse_args(["train-ner"])
     assert not plain.separate_600k and plain.specialise == [] and plain.specialise_epochs == 3
+    assert not plain.open_600k_org and not plain.open_contested and plain.threads == 2
+    opened = build_parser().parse_args(["train-ner", "--open-600k-org", "--open-contested", "--threads", "1"])
+    assert opened.open_600k_org and opened.open_contested and opened.threads == 1

@@ -164,3 +164,14 @@ def test_tagger_card_is_made_from_the_evaluation():
     text = tagger_card(ev, history, None, meta={"heads": heads}, specialise={"peyma": rows_p, "arman": rows})
     assert "so `peyma`, the pipeline's head, runs on this BiLSTM" in text
     assert "so the pipeline's head `peyma` is not affected by it" in text
+    meta_p = {"heads": heads, "specialised": {"peyma": {"epochs": 1, "lr": 0.0005, "sentences": 7699,
+                                                        "corpora": ["peyma"]}}}
+    text = tagger_card(ev, history, None, meta=meta_p, specialise={"peyma": rows_p})
+    assert "on its 7,699 sentences (corpus `peyma` only, `ner_train.SPECIALISE_ON`) alone" in text
+    # partial labels and the thread count: the card says which corpus's decisions were left open
+    assert "`--open-600k-org`" not in text and "`--open-contested`" not in text and "(`--threads`)" not in text
+    cmd = "welfare-nlp train-ner --open-600k-org --open-contested --threads 1"
+    text = tagger_card(dict(ev, command=cmd), history, None, contested={"spans": 686, "names": 54})
+    assert "Whether a 600K token is ORG or O is left open (`--open-600k-org`" in text
+    assert "may be LOC or ORG (686 spans of 54 names), its ORG spans stay ORG (`--open-contested`)" in text
+    assert "ran on 1 torch thread (`--threads`)" in text

@@ -469,6 +469,22 @@ def test_specialise_gives_one_head_its_own_bilstm_and_leaves_the_rest(tmp_path):
         specialise_head(tmp_path, "c", _examples("a"), _Vectors(), epochs=1, threads=1)
 
 
+def test_specialise_can_keep_to_some_of_the_heads_corpora(tmp_path):
+    """``corpora``: the head's own BiLSTM learns from those corpora's sentences only (``SPECIALISE_ON``: the
+    ``peyma`` head from PEYMA train, not its 600K part)."""
+    from welfare_nlp.ner_train import SPECIALISE_ON
+    from welfare_nlp.tagger_train import specialise_head
+
+    _export_random(tmp_path)
+    exs = _examples("a", n=10) + _examples("a", n=7)
+    for i, ex in enumerate(exs):
+        ex.corpus = "own" if i < 10 else "other"
+    specialise_head(tmp_path, "a", exs, _Vectors(), epochs=1, threads=1, corpora=("own",))
+    meta = json.loads((tmp_path / "tagger.json").read_text())
+    assert meta["specialised"]["a"]["sentences"] == 10 and meta["specialised"]["a"]["corpora"] == ["own"]
+    assert SPECIALISE_ON["peyma"] == ("peyma",)
+
+
 def test_pretraining_is_reused_only_when_asked_the_same(tmp_path):
     pytest.importorskip("torch")
     from welfare_nlp.tagger_train import pretrain_encoder, pretrain_settings, pretrained_as_asked
@@ -512,3 +528,76 @@ def test_tagger_corpora_put_each_corpus_on_its_head(tmp_path, separate):
     assert list(schemes) == (["peyma", "peyma_600k", "arman", "parsner"] if separate else ["peyma", "arman", "parsner"])
     assert schemes["peyma"] == LABELS and schemes.get("peyma_600k", LABELS) == LABELS
     assert devs["peyma"][2] == "peyma" and devs["arman"][2] == "arman"
+
+
+def _allowed_tags(ex, labels):
+    from welfare_nlp.tagger import tag_names
+
+    names = tag_names(labels)
+    return [sorted(names[k] for k in range(len(names)) if row[k]) for row in ex.allowed]
+
+
+def test_open_600k_org_leaves_only_the_600k_parts_org_decisions_open(tmp_path):
+    """``--open-600k-org``: in the 600K part, O / B-ORG / I-ORG tokens may be any of the three; its other
+    labels stay as annotated, and PEYMA train is untouched."""
+    from welfare_nlp.ner_train import LABELS, tagger_corpora
+
+    peyma = [[("مجلس", "O"), ("تعطیل", "O"), ("شد", "O")]]
+    _conll(tmp_path / "ner/peyma/train.conll", peyma)
+    _conll(tmp_path / "ner/peyma/dev.conll", peyma)
+    _conll(tmp_path / "ner/peyma_600k/train.conll",
+           [[("مجلس", "B-ORG"), ("گفت", "O"), ("علی", "B-PER"), ("۲۰", "B-MON"), ("تومان", "I-MON")]])
+    _conll(tmp_path / "ner/arman/train.conll", [[("آمریکا", "B-ORG"), ("گفت", "O")]])
+    _conll(tmp_path / "ner/arman/dev.conll", [[("ایران", "B-LOC")]])
+    _conll(tmp_path / "ner/parsner_news/train.conll", [[("علی", "B-PER"), ("آمد", "O")]])
+    plain, _, _ = tagger_corpora(tmp_path)
+    opened, _, schemes = tagger_corpora(tmp_path, open_600k_org=True)
+    assert list(schemes) == ["peyma", "arman", "parsner"]
+    assert [ex.corpus for ex in plain] == ["peyma", "peyma_600k", "arman", "parsner_news"]
+    org_or_o = ["B-ORG", "I-ORG", "O"]
+    by = {" ".join(ex.words): ex for ex in opened}
+    assert _allowed_tags(by["مجلس گفت علی 20 تومان"], LABELS) == [org_or_o, org_or_o, ["B-PER"], ["B-MON"], ["I-MON"]]
+    assert _allowed_tags(by["مجلس تعطیل شد"], LABELS) == [["O"]] * 3
+    before = {" ".join(ex.words): ex for ex in plain}
+    assert _allowed_tags(before["مجلس گفت علی 20 تومان"], LABELS) == [["B-ORG"], ["O"], ["B-PER"], ["B-MON"], ["I-MON"]]
+    assert all((ex.allowed == by[k].allowed).all() for k, ex in before.items() if ex.scheme != "peyma" or k == "مجلس تعطیل شد")
+
+
+@pytest.mark.parametrize("loc, org, contested", [(5, 2, True), (5, 1, False), (10, 2, False), (0, 3, False)])
+def test_contested_names_need_org_often_enough_and_a_loc(loc, org, contested):
+    from welfare_nlp.ner_train import contested_names
+    from welfare_nlp.tagger_train import Example
+
+    exs = [Example(["در", "روسیه"], None, {(1, 2, "LOC")}, "arman") for _ in range(loc)]
+    exs += [Example(["روسیه", "گفت"], None, {(0, 1, "ORG")}, "arman") for _ in range(org)]
+    assert (contested_names(exs) == {"روسیه"}) is contested
+
+
+def test_open_contested_lets_loc_spans_of_contested_names_be_org(tmp_path):
+    """``--open-contested``: ARMAN's LOC spans of a name it also calls ORG (2 of 6 here) may be ORG, with
+    their boundaries; its ORG spans, other LOC spans and the other corpora are untouched."""
+    from welfare_nlp.ner_train import SCHEMES, open_contested_arman, tagger_corpora, train_tagger_model
+
+    arman = [[("رئیس‌جمهور", "O"), ("کره", "B-LOC"), ("جنوبی", "I-LOC"), ("و", "O"), ("تهران", "B-LOC")]] * 4
+    arman = [[(w + str(i) if t == "O" else w, t) for w, t in s] for i, s in enumerate(arman)]
+    arman += [[("کره", "B-ORG"), ("جنوبی", "I-ORG"), ("گفت", "O")], [("دولت", "O"), ("کره", "B-ORG"), ("جنوبی", "I-ORG")]]
+    _conll(tmp_path / "ner/peyma/train.conll", [[("کره", "B-LOC"), ("جنوبی", "I-LOC")]])
+    _conll(tmp_path / "ner/peyma/dev.conll", [[("ایران", "B-LOC")]])
+    _conll(tmp_path / "ner/peyma_600k/train.conll", [[("ایران", "B-LOC"), ("است", "O")]])
+    _conll(tmp_path / "ner/arman/train.conll", arman)
+    _conll(tmp_path / "ner/arman/dev.conll", [[("ایران", "B-LOC")]])
+    _conll(tmp_path / "ner/parsner_news/train.conll", [[("علی", "B-PER"), ("آمد", "O")]])
+    plain, _, _ = tagger_corpora(tmp_path)
+    opened, _, _ = tagger_corpora(tmp_path)
+    assert open_contested_arman(opened) == (4, 1)      # 4 LOC spans of one name (کره جنوبی)
+    labels = SCHEMES["arman"][0]
+    first = next(ex for ex in opened if ex.words[0] == "رئیس‌جمهور0")
+    assert _allowed_tags(first, labels) == [["O"], ["B-LOC", "B-ORG"], ["I-LOC", "I-ORG"], ["O"], ["B-LOC"]]
+    said = next(ex for ex in opened if ex.words[-1] == "گفت")
+    assert _allowed_tags(said, labels) == [["B-ORG"], ["I-ORG"], ["O"]]
+    for ex, ex0 in zip(opened, plain):
+        if ex.scheme != "arman":
+            assert (ex.allowed == ex0.allowed).all()
+    # the shared training sees ARMAN as annotated: the option only serves --specialise arman
+    with pytest.raises(ValueError, match="--specialise arman"):
+        train_tagger_model(tmp_path, tmp_path / "work", tmp_path / "vectors", contested=True)

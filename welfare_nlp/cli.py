@@ -91,7 +91,9 @@ def _train_ner(args) -> int:
                                   pretrain_steps=args.pretrain_steps, cross=args.cross_heads,
                                   oversample=_oversample(args.oversample), lm_weight=args.lm_weight,
                                   head_hidden=args.head_hidden, specialise=args.specialise,
-                                  specialise_epochs=args.specialise_epochs, separate_600k=args.separate_600k)
+                                  specialise_epochs=args.specialise_epochs, separate_600k=args.separate_600k,
+                                  open_600k_org=args.open_600k_org, contested=args.open_contested,
+                                  threads=args.threads)
     else:
         best = train(data, work / "runs" / args.variant, work, variant=args.variant, vectors=vectors,
                      max_steps=args.max_steps, width=args.width, hidden=args.hidden,
@@ -189,6 +191,15 @@ def build_parser() -> argparse.ArgumentParser:
     tr.add_argument("--separate-600k", action="store_true",
                     help="tagger: PEYMA's 600K part trains a head of its own (peyma_600k) instead of the peyma head "
                          "(its conventions differ; measured, off)")
+    tr.add_argument("--open-600k-org", action="store_true",
+                    help="tagger: PEYMA's 600K part still trains the peyma head, but whether its tokens are ORG or O "
+                         "is left open (partial labels): its ORG conventions differ from PEYMA's")
+    tr.add_argument("--open-contested", action="store_true",
+                    help="tagger, with --specialise arman: there, ARMAN's LOC spans of names it also annotates ORG "
+                         "(countries) may be ORG; its annotators moved from LOC to ORG for states over the corpus")
+    tr.add_argument("--threads", type=int, default=2,
+                    help="tagger: torch threads for the tagging epochs and --specialise (results repeat bit for "
+                         "bit for a given number)")
     tr.add_argument("--max-steps", type=int, default=12000, help="cnn: training steps")
     tr.add_argument("--width", type=int, default=128, help="encoder width")
     tr.add_argument("--hidden", type=int, default=128, help="hidden width of the NER layer")

@@ -177,6 +177,12 @@ SCHEMES = {
 SEPARATE_600K = {"peyma": (LABELS, ["peyma"]), "peyma_600k": (LABELS, ["peyma_600k"])}
 
 
+# ``--specialise HEAD`` trains the head's own BiLSTM on these of its corpora (the others: all of them). The
+# ``peyma`` head's own BiLSTM learns from PEYMA train alone, whose conventions PEYMA dev follows
+# (``SEPARATE_600K``); the shared training still uses the 600K part.
+SPECIALISE_ON = {"peyma": ("peyma",)}
+
+
 def schemes_for(separate_600k: bool = False) -> dict:
     """The heads (``SCHEMES``), with PEYMA's 600K part on a head of its own when asked (``SEPARATE_600K``)."""
     if not separate_600k:
@@ -200,10 +206,75 @@ CROSS = {
 }
 
 
-def tagger_corpora(data: Path, variant: str = "combined", cross: bool = False, separate_600k: bool = False):
+def open_org(examples: list, labels: list[str]) -> int:
+    """``train-ner --open-600k-org``: in these sentences a token annotated O, B-ORG or I-ORG may be any of the
+    three (the partial-label likelihood leaves the decision to what the other corpora taught); every other
+    label stays as annotated. PEYMA's 600K part does not follow PEYMA's ORG conventions (``SEPARATE_600K``),
+    but its people, places, dates and money do. Returns how many tokens were opened."""
+    import numpy as np
+
+    from .tagger import tag_names
+
+    names = tag_names(labels)
+    cols = [0, names.index("B-ORG"), names.index("I-ORG")]
+    n = 0
+    for ex in examples:
+        one = ex.allowed.sum(1) == 1
+        hit = one & ex.allowed[:, cols].any(1)
+        ex.allowed[np.ix_(hit, cols)] = True
+        n += int(hit.sum())
+    return n
+
+
+def contested_names(examples: list, min_org: int = 2, min_share: float = 0.2) -> set[str]:
+    """Names (span texts) a corpus annotates as a place (LOC) and also as an organisation (ORG), at least
+    ``min_org`` times and in at least ``min_share`` of their LOC-or-ORG spans: in ARMAN, countries
+    (``ایران`` LOC 192 / ORG 91, ``آمریکا`` 113 / 65, ``روسیه`` 45 / 28) and a few provinces and cities."""
+    from collections import Counter, defaultdict
+
+    seen: dict[str, Counter] = defaultdict(Counter)
+    for ex in examples:
+        for s, e, lab in ex.gold:
+            seen[" ".join(ex.words[s:e])][lab] += 1
+    return {name for name, c in seen.items()
+            if c["LOC"] and c["ORG"] >= min_org and c["ORG"] / (c["ORG"] + c["LOC"]) >= min_share}
+
+
+def open_contested(examples: list, labels: list[str], names: set[str]) -> int:
+    """``train-ner --open-contested``: a LOC span whose text is one of ``names`` (``contested_names``) may be
+    LOC or ORG, its boundaries kept; an ORG span stays ORG. ARMAN's annotators moved over the corpus from
+    calling a state a place to calling it an organisation when it acts (``رئیس‌جمهور روسیه``: LOC in the
+    first 1,000 sentences, ``رئیس‌جمهوری آمریکا`` ORG after sentence 3,500). The ORG share of these names' spans
+    per 500 sentences of ARMAN train is 2-25% in the first 2,000 sentences and 45-80% from sentence 2,001 on
+    (the model card has the table); ARMAN dev, the 500 sentences after train, has 55%. A LOC label on such
+    a name is therefore weak evidence, an ORG label strong. Returns how many spans were opened."""
+    from .tagger import tag_names
+
+    index = {t: i for i, t in enumerate(tag_names(labels))}
+    n = 0
+    for ex in examples:
+        for s, e, lab in ex.gold:
+            if lab == "LOC" and " ".join(ex.words[s:e]) in names:
+                ex.allowed[s, index["B-ORG"]] = True
+                ex.allowed[s + 1:e, index["I-ORG"]] = True
+                n += 1
+    return n
+
+
+def open_contested_arman(train: list) -> tuple[int, int]:
+    """``open_contested`` on the training sentences of the ``arman`` head, the names found in them
+    (``contested_names``); returns (spans opened, names)."""
+    mine = [ex for ex in train if ex.scheme == "arman"]
+    names = contested_names(mine)
+    return open_contested(mine, SCHEMES["arman"][0], names), len(names)
+
+
+def tagger_corpora(data: Path, variant: str = "combined", cross: bool = False, separate_600k: bool = False,
+                   open_600k_org: bool = False):
     """Training examples (each with its scheme and allowed tag sets) and the dev files, for the tagger.
     With ``cross``, every sentence also carries partial labels for the other heads ``CROSS`` maps it to;
-    with ``separate_600k``, PEYMA's 600K part trains a head of its own (``schemes_for``)."""
+    with ``separate_600k``, PEYMA's 600K part trains a head of its own (``schemes_for``); with
+    ``open_600k_org``, the 600K part's ORG-or-O decisions are left open (``open_org``)."""
     from .tagger_train import cross_allowed, load_corpus
 
     train, seen = [], set()
@@ -214,8 +285,12 @@ def tagger_corpora(data: Path, variant: str = "combined", cross: bool = False, s
                 continue
             schemes[scheme] = labels
             part = load_corpus(data / "ner" / CORPORA[name][0], {}, labels, scheme=scheme)
+            for ex in part:
+                ex.corpus = name
             kept = [ex for ex in part if (key := " ".join(ex.words)) not in seen and not seen.add(key)]
             _log(f"{name}: {len(kept)} sentences -> head {scheme}")
+            if name == "peyma_600k" and open_600k_org:
+                _log(f"{name}: {open_org(kept, labels)} tokens' ORG-or-O left open")
             train.extend(kept)
     if cross:
         for ex in train:
@@ -234,7 +309,8 @@ def train_tagger_model(data: Path, work: Path, vectors: Path, variant: str = "co
                        hidden: int = 128, seed: int = 0, average_from: int = 0, pretrain_steps: int = 0,
                        cross: bool = False, oversample: dict | None = None, lm_weight: float = 0.0,
                        head_hidden: int = 0, specialise: list[str] | tuple[str, ...] = (),
-                       specialise_epochs: int = 3, separate_600k: bool = False) -> Path:
+                       specialise_epochs: int = 3, separate_600k: bool = False, open_600k_org: bool = False,
+                       contested: bool = False, threads: int = 2) -> Path:
     """Train the BiLSTM-CRF tagger (``welfare_nlp.tagger_train``) and save it as a spaCy pipeline: the
     floret vectors in its vocab, one ``welfare_tagger`` component. The weights kept are those after the
     last epoch, averaged over the epochs from ``average_from`` on (the dev files are only reported, never
@@ -245,14 +321,23 @@ def train_tagger_model(data: Path, work: Path, vectors: Path, variant: str = "co
     ``lm_weight``: the pretraining's language models stay on as a second task with this weight;
     ``head_hidden``: a ReLU layer of each head's own (``train_tagger``); ``specialise``: heads that then
     get a BiLSTM of their own, trained ``specialise_epochs`` passes on their corpora alone
-    (``tagger_train.specialise_head``); ``separate_600k``: PEYMA's 600K part trains a head of its own."""
+    (``tagger_train.specialise_head``); ``separate_600k``: PEYMA's 600K part trains a head of its own;
+    ``open_600k_org``: the 600K part's ORG-or-O decisions left open (``tagger_corpora``); ``contested``: when
+    ``specialise`` trains the ``arman`` head's own BiLSTM, ARMAN's LOC spans of names it also calls ORG may be
+    ORG (``open_contested_arman``; the shared training sees ARMAN as annotated); ``threads``: torch threads of
+    the tagging epochs and the specialising passes (the result is repeatable bit for bit for a given number;
+    the pretraining keeps its own setting)."""
     import spacy
 
     from .factories import register_tagger
     from .tagger_train import (build_vocab, lm_sentences, pretrain_encoder, pretrain_settings, pretrained_as_asked,
                                specialise_head, train_tagger)
 
-    train_set, devs, schemes = tagger_corpora(data, variant, cross=cross, separate_600k=separate_600k)
+    train_set, devs, schemes = tagger_corpora(data, variant, cross=cross, separate_600k=separate_600k,
+                                              open_600k_org=open_600k_org)
+    if contested and "arman" not in specialise:
+        raise ValueError("contested: ARMAN's contested names are opened for the arman head's own BiLSTM; "
+                         "add --specialise arman")
     if set(specialise) - set(schemes):
         raise ValueError(f"specialise: no head named {sorted(set(specialise) - set(schemes))}; the heads of "
                          f"variant {variant!r} are {list(schemes)}")
@@ -281,11 +366,17 @@ def train_tagger_model(data: Path, work: Path, vectors: Path, variant: str = "co
                                         steps=pretrain_steps, hidden=hidden, seed=seed)
     history = train_tagger(train_set, devs, nlp.vocab.vectors, schemes, run / "weights", epochs=epochs,
                            hidden=hidden, seed=seed, average_from=average_from, pretrained=pretrained,
-                           oversample=oversample, lm_weight=lm_weight, head_hidden=head_hidden)
+                           oversample=oversample, lm_weight=lm_weight, head_hidden=head_hidden, threads=threads)
+    if contested:    # after the shared training: the encoder and the other heads learn ARMAN as annotated
+        opened, n_names = open_contested_arman(train_set)
+        _log(f"arman: {opened} LOC spans of {n_names} contested names may be ORG in --specialise arman")
+        history["contested"] = {"spans": opened, "names": n_names}
     for head in specialise:
         history.setdefault("specialise", {})[head] = specialise_head(run / "weights", head, train_set,
                                                                      nlp.vocab.vectors, devs,
-                                                                     epochs=specialise_epochs, seed=seed)
+                                                                     epochs=specialise_epochs, seed=seed,
+                                                                     threads=threads,
+                                                                     corpora=SPECIALISE_ON.get(head))
     if pretrain is not None:
         history["pretrain"] = pretrain
     (run / "history.json").write_text(json.dumps(history, indent=1), encoding="utf-8")
@@ -364,7 +455,7 @@ def write_tagger_card(out: Path, history_json: Path, notes: str = "") -> Path:
     meta_file = out / "welfare_tagger" / "tagger.json"
     meta = json.loads(meta_file.read_text(encoding="utf-8")) if meta_file.exists() else {}
     text = tagger_card(card, hist.get("history", []), cnn, notes, pretrain=hist.get("pretrain"), meta=meta,
-                       specialise=hist.get("specialise"))
+                       specialise=hist.get("specialise"), contested=hist.get("contested"))
     (out / "MODEL_CARD.md").write_text(text, encoding="utf-8")
     return out / "MODEL_CARD.md"
 
@@ -429,11 +520,13 @@ ARMAN dev, PER/ORG/LOC:
 
 
 def tagger_card(card: dict, history: list[dict], cnn: dict | None = None, notes: str = "",
-                pretrain: dict | None = None, meta: dict | None = None, specialise: dict | None = None) -> str:
+                pretrain: dict | None = None, meta: dict | None = None, specialise: dict | None = None,
+                contested: dict | None = None) -> str:
     """The card of the BiLSTM-CRF tagger (``--arch tagger``): ``card`` is ``evaluation.json``, ``history``
     the run's dev scores per epoch, ``cnn`` the previous model's ``evaluation.json`` (for comparison),
     ``pretrain`` what ``tagger_train.pretrain_encoder`` returned (when the encoder was pretrained), ``meta``
-    the component's ``tagger.json``, ``specialise`` head -> the passes of ``specialise_head``."""
+    the component's ``tagger.json``, ``specialise`` head -> the passes of ``specialise_head``, ``contested``
+    what ``--open-contested`` opened (spans, names)."""
     ev = card
     meta = meta or {}
     hh = meta.get("head_hidden", 0)
@@ -451,6 +544,22 @@ def tagger_card(card: dict, history: list[dict], cnn: dict | None = None, notes:
     else:
         peyma_data = ("- PEYMA train (7,703 sentences after normalisation and de-duplication) and its 600K part (17,100 not repeated\n"
                       "  in PEYMA train) train the `peyma` head.")
+    flags = set(ev.get("command", "").split())
+    if "--open-600k-org" in flags:
+        peyma_data += ("\n  Whether a 600K token is ORG or O is left open (`--open-600k-org`: partial labels, the other labels as\n"
+                       "  annotated), since the 600K part does not follow PEYMA's ORG conventions (see below).")
+    arman_data = "- ARMAN fold-1 train (4,615) trains the `arman` head."
+    if "--open-contested" in flags:
+        got = (f" ({contested['spans']:,} spans of {contested['names']} names)" if contested else "")
+        arman_data += ("\n  Where the head's own BiLSTM is trained (`--specialise arman`, below), ARMAN's LOC spans of names it\n"
+                       "  also annotates ORG (at least twice and in at least 20% of their LOC-or-ORG spans: countries, a few\n"
+                       f"  provinces and cities) may be LOC or ORG{got}, its ORG spans stay ORG (`--open-contested`):\n"
+                       "  its annotators moved from LOC to ORG for a state over the corpus (see below). The shared\n"
+                       "  training sees ARMAN as annotated.")
+    threads = re.findall(r"--threads[ =](\d+)", ev.get("command", ""))
+    threads_text = (f" Tagging and specialising ran on {threads[-1]} torch thread{'s' if threads[-1] != '1' else ''}"
+                    " (`--threads`): the result repeats bit for bit for a given number of threads, not across numbers."
+                    if threads else "")
     over = re.findall(r"--oversample[ =](\w+)=(\d+)", ev.get("command", ""))
     seen = history[0].get("sentences") if history else None
     over_text = "".join(f" (each pass sees the `{h}` head's sentences {n} times" + (f", {seen:,} sentences in all)" if seen else ")")
@@ -460,18 +569,20 @@ def tagger_card(card: dict, history: list[dict], cnn: dict | None = None, notes:
 
     def pipeline_note(name: str) -> str:
         if name == first:
-            return (f"so `{first}`, the pipeline's head, runs on this BiLSTM and the shared one feeds the other heads "
-                    f"(one BiLSTM pass either way)")
+            return (f"so `{first}`, the pipeline's head, runs on this BiLSTM and the shared one feeds the heads without "
+                    f"one of their own (one BiLSTM pass either way)")
         return f"so the pipeline's head `{first}` is not affected by it"
 
     spec_text = ""
     for name, rows in (specialise or {}).items():
         got = own.get(name, {})
+        only = (" (corpus " + ", ".join(f"`{c}`" for c in got["corpora"]) + " only, `ner_train.SPECIALISE_ON`)"
+                if got.get("corpora") else "")
         table_rows = "\n".join(f"| {r['epoch']} | {r['peyma']:.3f} | {r['arman']:.3f} | {r['arman_by_peyma_head']:.3f} "
                                f"| {r['seconds']:.0f} |" for r in rows)
         spec_text += (f"\nHead `{name}` has a BiLSTM of its own (`--specialise {name}`): after the 10 epochs, a copy of the\n"
                       f"shared BiLSTM was trained {got.get('epochs', len(rows))} more passes with that head on its "
-                      f"{got.get('sentences', 0):,} sentences alone (learning rate {got.get('lr', 0)}, the word inputs frozen and still\n"
+                      f"{got.get('sentences', 0):,} sentences{only} alone (learning rate {got.get('lr', 0)}, the word inputs frozen and still\n"
                       f"shared, the weights averaged over the passes). The shared encoder and the other heads are untouched,\n"
                       f"{pipeline_note(name)}; a head with its own BiLSTM costs what any head costs.\n"
                       f"Dev scores after each pass (the averaged weights):\n\n"
@@ -537,7 +648,7 @@ once welfare_nlp is installed (the `spacy_factories` entry point). Nothing is do
 ## Data and label sets
 
 {peyma_data}
-- ARMAN fold-1 train (4,615) trains the `arman` head.
+{arman_data}
 - ParsNER news train (5,247) trains the `parsner` head.
 - All 34,665 sentences train the shared encoder.
 
@@ -551,7 +662,7 @@ epoch 7 (run `build/tagger/run1`); see the curve below for the heads.
 Training maximises the CRF likelihood of the tag sequences the corpus allows (unknown labels allow every tag),
 Adam (learning rate 0.002, decayed by 1/(1 + 0.05 (epoch - 1))), dropout 0.33, word dropout 0.05, batches of
 32 sentences of similar length, 10 passes{over_text}. The weights kept are the average of those after epochs 5 to 10
-(the dev files are reported after each epoch, never used to pick one).
+(the dev files are reported after each epoch, never used to pick one).{threads_text}
 
 {pre}{reuse}{spec_text}
 Vectors: floret (cbow, 100 dimensions, 50,000 hash buckets, subwords of 3-5 characters) trained on the 12,083

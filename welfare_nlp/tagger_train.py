@@ -11,7 +11,7 @@ Before that, ``pretrain_encoder`` can train the encoder (embeddings, character C
 language models on unlabelled news; ``train_tagger(pretrained=...)`` starts from those weights.
 
 After training, ``specialise_head`` can give one head a BiLSTM of its own, a copy of the shared one trained
-further on that head's corpora alone (the shipped model's ``arman`` head).
+further on that head's corpora alone, or some of them (the shipped model's ``arman`` and ``peyma`` heads).
 
 Options measured and left off in the shipped run (see the model card): partial labels for the other
 corpora's heads (``cross_allowed``), oversampling a head's corpora, the language models as a second task
@@ -91,11 +91,12 @@ def cross_allowed(gold: set, n: int, labels: list[str], type_map: dict[str, tupl
 
 
 class Example:
-    __slots__ = ("words", "allowed", "gold", "scheme", "also")
+    __slots__ = ("words", "allowed", "gold", "scheme", "also", "corpus")
 
-    def __init__(self, words, allowed, gold=None, scheme: str = "peyma", also=()):
+    def __init__(self, words, allowed, gold=None, scheme: str = "peyma", also=(), corpus: str = ""):
         self.words, self.allowed, self.gold, self.scheme = words, allowed, gold, scheme
         self.also = list(also)   # (scheme, allowed) pairs: partial labels for other heads
+        self.corpus = corpus     # the corpus it comes from (``ner_train.CORPORA`` name), where known
 
 
 def load_corpus(path: Path, mapping: dict, labels: list[str], missing_if=None, scheme: str = "peyma") -> list[Example]:
@@ -580,12 +581,14 @@ def net_from_export(meta: dict, arrays: dict, vec_dim: int, dropout: float = 0.0
 
 def specialise_head(path: Path, scheme: str, train: list[Example], vectors, devs: dict | None = None,
                     epochs: int = 3, lr: float = 5e-4, dropout: float = 0.33, word_dropout: float = 0.05,
-                    batch_size: int = 32, seed: int = 0, threads: int = 2, max_len: int = 200) -> list[dict]:
+                    batch_size: int = 32, seed: int = 0, threads: int = 2, max_len: int = 200,
+                    corpora: tuple[str, ...] | None = None) -> list[dict]:
     """Give head ``scheme`` a BiLSTM of its own (``train-ner --specialise``): a copy of the finished shared
     BiLSTM, trained further with the head on that head's corpora alone (the word inputs, embeddings and
     character CNN frozen and still shared), its weights averaged over the ``epochs`` passes. The shared
     encoder and the other heads are untouched, so a pipeline on another head runs exactly as before, and a
-    head with a BiLSTM of its own costs what any head costs (one BiLSTM pass). Rewrites ``tagger.npz``;
+    head with a BiLSTM of its own costs what any head costs (one BiLSTM pass). ``corpora``: only the head's
+    sentences from these corpora (``Example.corpus``; None: all of them). Rewrites ``tagger.npz``;
     returns one row per pass with the dev scores (``devs`` as in ``evaluate_devs``)."""
     import torch
 
@@ -606,7 +609,8 @@ def specialise_head(path: Path, scheme: str, train: list[Example], vectors, devs
         module.requires_grad_(False)
     params = list(net.lstm.parameters()) + list(net.heads[scheme].parameters())
     opt = torch.optim.Adam(params, lr=lr)
-    mine = [ex for ex in train if ex.scheme == scheme and 0 < len(ex.words) <= max_len]
+    mine = [ex for ex in train if ex.scheme == scheme and 0 < len(ex.words) <= max_len
+            and (corpora is None or ex.corpus in corpora)]
     gaz_names = tuple(meta.get("gazetteers", []))
     feats = Featurizer(meta["words"], meta["chars"], vectors)
     every = sorted({w for ex in mine for w in ex.words} | {w for d in (devs or {}).values() for ex in d[0]
@@ -642,5 +646,7 @@ def specialise_head(path: Path, scheme: str, train: list[Example], vectors, devs
         history.append(row)
         _log(json.dumps(row))
     meta.setdefault("specialised", {})[scheme] = {"epochs": epochs, "lr": lr, "sentences": len(mine)}
+    if corpora is not None:
+        meta["specialised"][scheme]["corpora"] = list(corpora)
     (path / "tagger.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
     return history
