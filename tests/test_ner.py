@@ -169,6 +169,7 @@ def test_tagger_card_is_made_from_the_evaluation():
     text = tagger_card(ev, history, None, meta=meta_p, specialise={"peyma": rows_p})
     assert "on its 7,699 sentences (corpus `peyma` only, `ner_train.SPECIALISE_ON`) alone" in text
     # partial labels and the thread count: the card says which corpus's decisions were left open
+    text = tagger_card(dict(ev, command="welfare-nlp train-ner --specialise arman"), history, None)
     assert "`--open-600k-org`" not in text and "`--open-contested`" not in text and "(`--threads`)" not in text
     cmd = "welfare-nlp train-ner --open-600k-org --open-contested --threads 1"
     text = tagger_card(dict(ev, command=cmd), history, None, contested={"spans": 686, "names": 54})
