@@ -284,9 +284,7 @@ def tagger_corpora(data: Path, variant: str = "combined", cross: bool = False, s
             if name not in VARIANTS[variant]:
                 continue
             schemes[scheme] = labels
-            part = load_corpus(data / "ner" / CORPORA[name][0], {}, labels, scheme=scheme)
-            for ex in part:
-                ex.corpus = name
+            part = load_corpus(data / "ner" / CORPORA[name][0], {}, labels, scheme=scheme, corpus=name)
             kept = [ex for ex in part if (key := " ".join(ex.words)) not in seen and not seen.add(key)]
             _log(f"{name}: {len(kept)} sentences -> head {scheme}")
             if name == "peyma_600k" and open_600k_org:

@@ -99,12 +99,14 @@ class Example:
         self.corpus = corpus     # the corpus it comes from (``ner_train.CORPORA`` name), where known
 
 
-def load_corpus(path: Path, mapping: dict, labels: list[str], missing_if=None, scheme: str = "peyma") -> list[Example]:
+def load_corpus(path: Path, mapping: dict, labels: list[str], missing_if=None, scheme: str = "peyma",
+                corpus: str = "") -> list[Example]:
     out = []
     for sent in read_conll(path):
         words = [norm_token(t) for t in sent.tokens]
         tags = map_labels(sent, mapping)
-        out.append(Example(words, allowed_sets(tags, words, labels, missing_if), set(spans(sent.tags)), scheme))
+        out.append(Example(words, allowed_sets(tags, words, labels, missing_if), set(spans(sent.tags)), scheme,
+                           corpus=corpus))
     return out
 
 
