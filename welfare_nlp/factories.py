@@ -41,7 +41,7 @@ STAGES: dict[str, Callable[[DocContext], DocContext]] = {
 SPAN_GROUPS = {
     "official": "officials", "province": "provinces", "city": "cities", "amount": "amounts",
     "head_count": "head_counts", "percentage": "percentages", "date": "dates", "event": "events",
-    "quote": "quotes", "organization": "organizations",
+    "quote": "quotes", "organization": "organizations", "statement": "statements",
 }
 
 

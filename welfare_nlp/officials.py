@@ -455,6 +455,8 @@ class _Resolver:
         self.people: list[Person] = []
         self.roles: list[Role] = []
         self.quotes: list[dict] = []
+        # every attributed speech: (speaker Person, or the unnamed Role that spoke, speech verb token index)
+        self.statements: list[tuple[Person | Role, int]] = []
         self.ner_people = {e.start: e for e in ctx.entities if e.label == "PER"}
         self.last_speaker: Person | None = None
         self.last_speaker_sent = -10
@@ -626,6 +628,7 @@ class _Resolver:
                     else:
                         pending_role = role
                         self.last_speaker = None
+                        self.statements.append((role, speech[0]))
                         self._quote(role.title + (" " + role.organization if role.organization else ""), speech[0])
                 i = role.end
                 continue
@@ -635,6 +638,7 @@ class _Resolver:
         """``person`` is the subject of the speech verb at ``speech[0]``: remember them, take the quote."""
         person.spoke = True
         self.last_speaker, self.last_speaker_sent = person, self.tokens[speech[0]].sent
+        self.statements.append((person, speech[0]))
         self._quote(person.name, speech[0])
 
     def _complete_name(self, person: Person, upto: int) -> None:
@@ -718,12 +722,30 @@ class _Resolver:
             self.quotes.append({"speaker": speaker, "start": start, "end": end})
 
 
+def _is_official(p: Person) -> bool:
+    return p.role is not None or bool(p.honorific and p.spoke and p.honorific in ("دکتر", "مهندس"))
+
+
+def _statement(r: "_Resolver", who: "Person | Role", verb: int, officials: list[Person]) -> Found:
+    """A ``statement`` item at the speech verb: who said it (an official's name, or None for an
+    unnamed role or a person who is not an official). An unnamed role that spoke is the person
+    the discourse later gave that role to."""
+    if isinstance(who, Role):
+        who = next((p for p in officials if p.role is who), None)
+    elif who not in officials:
+        who = None
+    tok = r.tokens[verb]
+    return Found("statement", tok.start, tok.end, {"speaker": who.name if who else None, "sentence": tok.sent},
+                 source="rule:officials.statement", score=0.8)
+
+
 def extract(ctx: DocContext) -> list[Found]:
     r = _Resolver(ctx)
     r.run()
     out: list[Found] = []
+    kept = [p for p in r.people if _is_official(p)]
     for p in r.people:
-        if p.role is None and not (p.honorific and p.spoke and p.honorific in ("دکتر", "مهندس")):
+        if not _is_official(p):
             continue
         role = p.role
         data = {
@@ -741,6 +763,8 @@ def extract(ctx: DocContext) -> list[Found]:
         out.append(Found("official", p.start, p.end, data, source=p.source, score=round(score, 3)))
     for q in r.quotes:
         out.append(Found("quote", q["start"], q["end"], {"speaker": q["speaker"]}, source="rule:officials.quote", score=0.8))
+    for who, verb in r.statements:
+        out.append(_statement(r, who, verb, kept))
     for role in r.roles:
         if role.org_span:
             out.append(Found("organization", role.org_span[0], role.org_span[1], {"name": role.organization},
