@@ -113,3 +113,10 @@ class NotUnicode(WelfareNLPError):
     code = "E016"
     template = ("{detail}: the text is not valid Unicode (a lone surrogate, usually from text decoded with "
                 "'surrogateescape'); decode the bytes with errors='replace' or pass them as a file")
+
+
+class TopicModelNotFound(WelfareNLPError):
+    code = "E017"
+    template = ("no topic model at {detail}: the install lacks the shipped model (reinstall welfare_nlp from a wheel or "
+                "sdist that carries models/, or set WELFARE_NLP_TOPIC to a model directory); to run without topics, "
+                "leave the stage out: load(stages=[s for s in STAGES if s != \"topic\"]) (welfare_nlp.factories.STAGES)")

@@ -8,7 +8,7 @@ officials the names the given-name list lacks, ORG spans organisations, LOC span
 province names that have no cue.
 A Hugging Face token-classification model can be used instead (``welfare_nlp.ner_hf``).
 
-Where the model lives: ``$WELFARE_NLP_NER`` if set, else ``<repo>/models/ner`` next to the package.
+Where the model lives: ``$WELFARE_NLP_NER`` if set, else the shipped ``models/ner`` (``welfare_nlp.shipped``).
 """
 from __future__ import annotations
 
@@ -19,9 +19,10 @@ from functools import lru_cache
 from pathlib import Path
 
 from .context import DocContext, Entity
+from .shipped import model_dir
 
 NAME = "ner"
-DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "models" / "ner"
+DEFAULT_MODEL = model_dir("ner")  # installed (welfare_nlp/models/ner), else the checkout's models/ner
 _LOCK = threading.Lock()
 MAX_PARAGRAPH = 20_000   # a longer text is cut at line breaks or spaces ...
 LONG_PIECE = 4_000       # ... into pieces of at most this many characters

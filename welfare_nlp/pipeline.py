@@ -20,9 +20,9 @@ def load(*, ner: str | None = "default", stages: list[str] | None = None):
     """A spaCy ``Language`` (Persian) whose tokenizer normalises and whose components are the
     welfare_nlp stages, in order: ``welfare_boilerplate``, ``welfare_ner``, ``welfare_provinces``, ...
 
-    ``ner``: ``"default"`` for the model shipped in ``models/ner`` (skipped with a warning if it is
-    missing), a path to another spaCy NER model or to a Hugging Face token-classification model
-    directory (safetensors), or ``None`` for rules and gazetteers only.
+    ``ner``: ``"default"`` for the model shipped in ``models/ner`` (E008 if it is missing; so is the
+    shipped topic model, E017, unless ``stages`` leaves ``topic`` out), a path to another spaCy NER
+    model or to a Hugging Face token-classification model directory (safetensors), or ``None`` for rules and gazetteers only.
 
     ``doc.spans`` holds the items per kind, ``doc.ents`` the people, organisations and places,
     ``doc._.record`` the record with offsets into the original text.
@@ -34,14 +34,12 @@ def load(*, ner: str | None = "default", stages: list[str] | None = None):
 
     register_spacy()
     model = None
-    if ner is not None and "ner" in (stages or list(STAGES)):
-        if ner == "default" and not _ner.available():
-            import warnings
+    from .shipped import require
 
-            warnings.warn(f"no NER model at {_ner.model_path()}: running with rules and gazetteers only")
-            ner = None
-        else:
-            model = _ner.get_model(None if ner == "default" else str(ner))  # load now: errors surface at load()
+    # a shipped model asked for and missing is an error (E008, E017), not a quieter pipeline
+    require(ner=ner == "default" and "ner" in (stages or list(STAGES)), topic="topic" in (stages or list(STAGES)))
+    if ner is not None and "ner" in (stages or list(STAGES)):
+        model = _ner.get_model(None if ner == "default" else str(ner))  # load now: errors surface at load()
     # one Vocab for the pipeline and a spaCy NER model: every new word's string is stored once
     vocab = getattr(getattr(model, "nlp", None), "vocab", None)
     nlp = spacy.blank("fa", vocab=vocab) if vocab is not None else spacy.blank("fa")

@@ -9,7 +9,7 @@ The model is plain arrays (``model.npz``, loaded with ``allow_pickle=False``) an
 no pickle. Features are computed here with numpy alone (so the pipeline's topic stage needs no
 scikit-learn); scikit-learn is needed only to train (``welfare-nlp train-topic``).
 
-Where the model lives: ``$WELFARE_NLP_TOPIC`` if set, else ``<repo>/models/topic`` next to the package.
+Where the model lives: ``$WELFARE_NLP_TOPIC`` if set, else the shipped ``models/topic`` (``welfare_nlp.shipped``).
 """
 from __future__ import annotations
 
@@ -21,8 +21,10 @@ import zlib
 from pathlib import Path
 from typing import Any, Iterable
 
+from .shipped import model_dir
+
 NAME = "topic"
-DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "models" / "topic"
+DEFAULT_MODEL = model_dir("topic")  # installed (welfare_nlp/models/topic), else the checkout's models/topic
 FORMAT = "welfare_nlp.topic/1"
 _LOCK = threading.Lock()
 _MODELS: dict[str, "TopicModel"] = {}
