@@ -189,3 +189,57 @@ def test_warc_html_responses(tmp_path):
 def test_missing_path_is_e007(tmp_path):
     [doc] = _docs([tmp_path / "nope.warc"])
     assert doc.error.code == "E007"
+
+
+# ---------------------------------------------------------------- optional dependencies (issue 18)
+def test_html_without_the_batch_extra_names_the_extra_not_an_internal_error(tmp_path, monkeypatch, capsys):
+    import sys
+
+    from welfare_nlp.cli import main
+
+    monkeypatch.setitem(sys.modules, "trafilatura", None)   # as if the batch extra were not installed
+    page = tmp_path / "a.html"
+    page.write_text("<html><body><article><p>استان کرمان</p></article></body></html>", encoding="utf-8")
+    from welfare_nlp.inputs import InputDoc
+
+    doc = prepare(InputDoc("a", None, raw=page.read_bytes(), kind="html"))
+    assert doc.error.code == "E018" and 'welfare_nlp[batch]' in doc.error.message
+    out = tmp_path / "out.jsonl"
+    assert main(["extract", str(page), "-o", str(out), "-q"]) == 1
+    row = json.loads(out.read_text(encoding="utf-8"))
+    assert row["error"]["code"] == "E018" and "please report" not in row["error"]["message"]
+    assert "trafilatura" in row["error"]["message"] and "pip install" in row["error"]["message"]
+
+
+def test_parquet_and_warc_without_the_batch_extra_stop_with_the_extra_named(tmp_path, monkeypatch, capsys):
+    import sys
+
+    from welfare_nlp.cli import main
+
+    monkeypatch.setitem(sys.modules, "pyarrow", None)
+    src = tmp_path / "a.txt"
+    src.write_text("استان کرمان", encoding="utf-8")
+    assert main(["extract", str(src), "--format", "parquet", "-o", str(tmp_path / "t"), "-q"]) == 2
+    assert "[E018]" in capsys.readouterr().err
+    monkeypatch.setitem(sys.modules, "warcio", None)
+    monkeypatch.setitem(sys.modules, "warcio.archiveiterator", None)
+    (tmp_path / "a.warc").write_bytes(b"")
+    assert main(["extract", str(tmp_path / "a.warc"), "-o", str(tmp_path / "o.jsonl"), "-q"]) == 2
+    assert "welfare_nlp[batch]" in capsys.readouterr().err
+
+
+def test_the_research_extra_opens_the_notebook_and_the_readmes_say_how():
+    import tomllib
+
+    from conftest import ROOT
+
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["optional-dependencies"]
+    names = {r.split(">")[0].split("=")[0].split("[")[0].strip().lower() for r in extras["research"]}
+    assert names & {"notebook", "jupyterlab"} and "ipykernel" in names
+    nb_readme = (ROOT / "notebooks" / "README.md").read_text(encoding="utf-8")
+    assert "jupyter notebook notebooks/explore.ipynb" in nb_readme and "nbconvert --to notebook --execute" in nb_readme
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    # every extra a documented input or output needs is named where the README documents it
+    assert "jupyter notebook notebooks/explore.ipynb" in readme
+    use = readme.split("## Use", 1)[1].split("Library:", 1)[0]
+    assert 'welfare_nlp[batch]' in use or '".[batch]"' in use

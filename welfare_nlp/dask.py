@@ -33,7 +33,9 @@ def extract_bag(docs: Iterable[InputDoc], *, max_chars: int = DEFAULT_MAX_CHARS,
                 npartitions: int | None = None, topic=None):
     """A ``dask.bag.Bag`` of the :class:`~welfare_nlp.batch.Outcome` of each document (read with
     ``read_inputs(..., prepare=False)``: decoding and HTML extraction run on the workers too)."""
-    import dask.bag as db
+    from .errors import import_extra
+
+    db = import_extra("dask.bag", "batch", "running on Dask")
 
     docs = list(docs)
     return db.from_sequence(docs, npartitions=max(1, min(npartitions or 1, len(docs)))).map_partitions(
@@ -55,7 +57,9 @@ def run(paths: Iterable[str], output: str | None = None, *, scheduler, jobs: int
         max_expansion: int = DEFAULT_MAX_EXPANSION) -> Summary:
     """``batch.run`` on the Dask cluster at ``scheduler`` (an address, or a ``distributed.Client``);
     ``jobs`` is ignored: the cluster's workers are the jobs."""
-    from distributed import Client
+    from .errors import import_extra
+
+    Client = import_extra("distributed", "batch", "--scheduler (a Dask cluster)").Client
 
     client = scheduler if isinstance(scheduler, Client) else Client(scheduler)
     writer = open_writer(output, fmt, resume=resume, gz=gz)

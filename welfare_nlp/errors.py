@@ -120,3 +120,21 @@ class TopicModelNotFound(WelfareNLPError):
     template = ("no topic model at {detail}: the install lacks the shipped model (reinstall welfare_nlp from a wheel or "
                 "sdist that carries models/, or set WELFARE_NLP_TOPIC to a model directory); to run without topics, "
                 "leave the stage out: load(stages=[s for s in STAGES if s != \"topic\"]) (welfare_nlp.factories.STAGES)")
+
+
+class MissingExtra(WelfareNLPError):
+    code = "E018"
+    template = "{detail}, which the {extra!r} extra installs: pip install \"welfare_nlp[{extra}]\""
+
+    def __init__(self, detail: str = "", *, extra: str = "batch", doc_id: str | None = None):
+        super().__init__(detail, doc_id=doc_id, extra=extra)
+
+
+def import_extra(module: str, extra: str, what: str, doc_id: str | None = None):
+    """``module``, imported; a coded error (E018) naming the extra to install when it is not there."""
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        raise MissingExtra(f"{what} needs the package {module.split('.')[0]}", extra=extra, doc_id=doc_id) from None

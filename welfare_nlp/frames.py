@@ -161,7 +161,9 @@ def to_frames(records: Iterable[Any] | str | os.PathLike) -> Frames:
     """pandas DataFrames (a ``Frames``: documents, officials, amounts, head_counts, provinces,
     percentages, dates, events, quotes) from records: ``Record`` objects, dicts, JSON strings, or a
     path (as ``read_records``)."""
-    import pandas as pd
+    from .errors import import_extra
+
+    pd = import_extra("pandas", "research", "welfare_nlp.to_frames and read_records (pandas tables)")
 
     if isinstance(records, (str, os.PathLike)):
         records = iter_records(records)

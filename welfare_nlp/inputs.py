@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from .errors import (ArchiveUnreadable, BadInputLine, BadTableRow, DecodeFailed, DocumentTooLarge, ExpansionLimit,
-                     InputNotFound, NoMainText, WelfareNLPError)
+                     InputNotFound, NoMainText, WelfareNLPError, import_extra)
 
 DOC_SUFFIXES = {".txt": "text", ".html": "html", ".htm": "html"}
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
@@ -107,8 +107,8 @@ def decode(data: bytes, declared: str | None = None, doc_id: str | None = None) 
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    from charset_normalizer import from_bytes
-
+    from_bytes = import_extra("charset_normalizer", "batch", "decoding text that is not UTF-8",
+                              doc_id=doc_id).from_bytes
     best = from_bytes(data).best()
     codec = best.encoding if best is not None else None
     if codec is None and declared:
@@ -135,8 +135,7 @@ def _sniff_text_encoding(sample: bytes) -> str:
         return "utf-8"
     except UnicodeDecodeError:
         pass
-    from charset_normalizer import from_bytes
-
+    from_bytes = import_extra("charset_normalizer", "batch", "decoding a CSV file that is not UTF-8").from_bytes
     best = from_bytes(sample).best()
     return best.encoding if best is not None else "utf-8"
 
@@ -149,8 +148,8 @@ _STAND_INS = ("\u2bd1", "\u2e3a", "\u2e3b", "\u2b1a", "\u2bfe")
 
 
 def html_main_text(html: str, url: str | None = None) -> tuple[str, str | None, str | None]:
-    """``(main text, title, publication date)`` of a web page, through trafilatura."""
-    import trafilatura
+    """``(main text, title, publication date)`` of a web page, through trafilatura (extra: batch)."""
+    trafilatura = import_extra("trafilatura", "batch", "reading HTML (.html, .htm, WARC pages)")
 
     stand_in = next((c for c in _STAND_INS if c not in html), None)
     if stand_in is not None and _ZWNJ in html:
@@ -367,7 +366,7 @@ def _content_type(value: str | None) -> tuple[str, str | None]:
 
 
 def _read_warc(path: Path, max_bytes: int, content: bool) -> Iterator[InputDoc]:
-    from warcio.archiveiterator import ArchiveIterator
+    ArchiveIterator = import_extra("warcio.archiveiterator", "batch", f"reading {path.name} (WARC)").ArchiveIterator
 
     seen: dict[str, int] = {}
     n = 0

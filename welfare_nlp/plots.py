@@ -72,7 +72,9 @@ def _frames(data: Any):
 
 
 def _figure(rows: int):
-    from matplotlib.figure import Figure
+    from .errors import import_extra
+
+    Figure = import_extra("matplotlib.figure", "research", "welfare_nlp.plots").Figure
 
     return Figure(figsize=(8, max(2.6, 0.45 * rows + 1.4)), dpi=100, layout="constrained")
 

@@ -155,7 +155,10 @@ class CsvTables:
 # ---------------------------------------------------------------- Parquet
 class ParquetTables:
     def __init__(self, path: str | None, *, resume: bool = False, batch: int = 1000):
-        import pyarrow as pa
+        from .errors import import_extra
+
+        pa = import_extra("pyarrow", "batch", "--format parquet")
+        import_extra("pyarrow.parquet", "batch", "--format parquet")
 
         self.dir = _prepare_dir(path)
         self.batch = batch
