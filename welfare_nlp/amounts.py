@@ -3,7 +3,8 @@
 ``۳۶۰ میلیارد تومان`` -> 360e9 IRT; ``بیش از ...`` more_than; ``حدود ...`` about;
 ``تا سقف ...`` less_than; ``۲۰۰ تا ۶۰۰ هزار تومان`` range with ``max``. Adjectival forms
 (``۴۲۰۰ تومانی``) are per-unit prices and count; a number without a currency word
-(``۳۰۰ میلیارد اعتبار``) is not an amount.
+(``۳۰۰ میلیارد اعتبار``) is not an amount. A currency word may carry a scale: ``۵۰ همت``
+(hezar-e milliard toman) is 50 * 10**12 toman (``currencies.tsv``, column ``scale``).
 """
 from __future__ import annotations
 
@@ -33,10 +34,11 @@ def extract(ctx: DocContext) -> list[Found]:
         if not m:
             continue
         code = lexicon.currencies()[m.group(1)]
+        scale = lexicon.currency_scales()[m.group(1)]
         qualifier, start, end = qualify(text, q, m.end())
-        data = {"value": q.value, "currency": code, "qualifier": qualifier}
+        data = {"value": q.value * scale, "currency": code, "qualifier": qualifier}
         if q.max is not None:
-            data["max"] = q.max
+            data["max"] = q.max * scale
         out.append(Found("amount", start, end, data, source="rule:amounts.number_currency",
                          score=0.95 if not q.numbers[0].words else 0.9))
     return out

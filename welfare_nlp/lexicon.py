@@ -87,6 +87,13 @@ def currencies() -> dict[str, str]:
 
 
 @lru_cache(maxsize=None)
+def currency_scales() -> dict[str, float]:
+    """Currency word -> the amount of that currency one unit of the word stands for
+    (``همت``, hezar-e milliard toman, is 10**12 toman; plain words 1)."""
+    return {r["word"]: float(r.get("scale") or 1) for r in table("currencies.tsv")}
+
+
+@lru_cache(maxsize=None)
 def qualifiers() -> tuple[dict[str, str], ...]:
     return table("qualifiers.tsv")
 

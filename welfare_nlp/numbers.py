@@ -8,7 +8,11 @@
   ``دو و نیم میلیون`` = 2.5e6, and mixtures such as ``یک هزار و 100`` = 1100 or ``۳۶۰ میلیارد``.
 
 ``و`` joins two parts only when the second is smaller than the place of the first
-(``بیست و پنج`` = 25, but ``13 و 14`` are two numbers).
+(``بیست و پنج`` = 25, but ``13 و 14`` are two numbers); ``بیست‌وپنج`` (ZWNJ) reads the same.
+
+Decimals said in words: ``پانزده و چهار دهم`` = 15.4, ``۸ و ۴ دهم`` = 8.4, ``۳ و ۲۵ صدم`` = 3.25,
+``چهار دهم`` = 0.4, ``۱۲ ممیز ۵`` = 12.5. ``نه`` is nine only where a number is meant (``نه نفر``,
+``نه هزار``, ``بیست و نه``), never the negation (``نه تنها``, ``نه ... نه``).
 """
 from __future__ import annotations
 
@@ -166,14 +170,104 @@ def _split(text: str, start: int, end: int) -> list[Number]:
     return out
 
 
+_ZWNJ = "\u200c"
+_ZW_RE = re.compile(rf"(?<=\s){_ZWNJ}+|{_ZWNJ}و{_ZWNJ}?")
+_WORD_BEFORE = re.compile(rf"[{LETTER}]+$")
+_WORD_AFTER = re.compile(rf"[{LETTER}]+")
+
+
+def _shadow(text: str) -> tuple[str, list[int] | None]:
+    """``text`` with ZWNJ that sits inside a number phrase made a space: a stray one after a space
+    (``یک ‌هزار``) and the ``‌و`` of ``بیست‌وپنج`` (-> ``بیست و پنج``). Returns the new text and, when
+    it changed, the offset in ``text`` of each of its characters (plus one past the end)."""
+    if _ZWNJ not in text:
+        return text, None
+    nw = lexicon.number_words()
+    parts: list[str] = []
+    idx: list[int] = []
+    i = 0
+    for m in _ZW_RE.finditer(text):
+        s, e = m.span()
+        if m.group().startswith(_ZWNJ + "و"):
+            before = _WORD_BEFORE.search(text, max(0, s - 12), s)
+            after = _WORD_AFTER.match(text, e)
+            if not (before and after and before.group() in nw and after.group() in nw):
+                continue
+            rep, where = " و ", [s, s + 1, e - 1]
+        else:
+            rep, where = " " * (e - s), list(range(s, e))
+        parts.append(text[i:s])
+        idx.extend(range(i, s))
+        parts.append(rep)
+        idx.extend(where)
+        i = e
+    if not parts:
+        return text, None
+    parts.append(text[i:])
+    idx.extend(range(i, len(text)))
+    idx.append(len(text))
+    return "".join(parts), idx
+
+
+_DENOMINATORS = {"دهم": 10, "صدم": 100, "هزارم": 1000}
+_DENOM_RE = re.compile(rf"[ ]?(دهم|صدم|هزارم){_NB}")
+_AND_RE = re.compile(r"[ ]+و[ ]+")
+_POINT_RE = re.compile(r"[ ]+ممیز[ ]+")
+
+
+def _decimals(nums: list[Number], text: str) -> list[Number]:
+    """Join decimals said in words: ``پانزده و چهار دهم`` (15.4), ``۳ و ۲۵ صدم`` (3.25),
+    ``چهار دهم`` (0.4) and ``۱۲ ممیز ۵`` (12.5)."""
+    out: list[Number] = []
+    for num in nums:
+        prev = out[-1] if out else None
+        gap = text[prev.end:num.start] if prev else ""
+        # «۱۲ ممیز ۵»: the digits after the point give its places
+        if prev and _POINT_RE.fullmatch(gap) and prev.is_int and not prev.scaled and num.is_int and not num.scaled:
+            digits = num.text if not num.words else str(int(num.value))
+            value = prev.value + num.value / 10 ** len(digits)
+            out[-1] = Number(prev.start, num.end, value, prev.words or num.words, False, text[prev.start:num.end])
+            continue
+        m = _DENOM_RE.match(text, num.end)
+        if not m or not num.is_int or num.scaled:
+            out.append(num)
+            continue
+        denom = _DENOMINATORS[m.group(1)]
+        whole, numer, start = 0.0, num.value, num.start
+        if num.value >= denom:
+            # «بیست و چهار دهم» = 20.4: the part after the last «و» is the numerator
+            k = num.text.rfind(" و ")
+            left = _split(text, num.start, num.start + k) if k > 0 else []
+            right = _split(text, num.start + k + 3, num.end) if k > 0 else []
+            if not (len(left) == 1 and len(right) == 1 and right[0].value < denom and right[0].value > 0):
+                out.append(num)
+                continue
+            whole, numer = left[0].value, right[0].value
+        elif prev and _AND_RE.fullmatch(gap) and prev.is_int and not prev.scaled:
+            whole, start = prev.value, prev.start
+            out.pop()
+        if numer <= 0:
+            out.append(num)
+            continue
+        out.append(Number(start, m.end(), whole + numer / denom, True, False, text[start:m.end()]))
+    return out
+
+
 def find_numbers(text: str) -> list[Number]:
     """All number expressions in normalised ``text``, left to right."""
+    shadow, idx = _shadow(text)
+    found: list[Number] = []
+    for m in _pattern().finditer(shadow):
+        found.extend(_split(shadow, m.start(), m.end()))
+    found = _decimals(found, shadow)
     out: list[Number] = []
-    for m in _pattern().finditer(text):
-        for num in _split(text, m.start(), m.end()):
-            if _is_noise(num, text) or not (0 <= num.value <= MAX_VALUE):  # also drops inf and nan
-                continue
-            out.append(num)
+    for num in found:
+        if _is_noise(num, shadow) or not (0 <= num.value <= MAX_VALUE):  # also drops inf and nan
+            continue
+        if idx is not None:
+            s, e = idx[num.start], idx[num.end - 1] + 1
+            num = Number(s, e, num.value, num.words, num.scaled, text[s:e], num.scale)
+        out.append(num)
     return out
 
 
@@ -191,11 +285,36 @@ def _is_noise(num: Number, text: str) -> bool:
         return False
     t = num.text
     if t == "نه":
-        return True
+        return not _nine_is_number(num, text)
     if t == "ده":
         nxt = text[num.end:num.end + 6]
         return not nxt.startswith(" ")
     return False
+
+
+# nouns that a number is said with besides the counted nouns and currencies: «نه ماه», «نه مورد»
+_MEASURES = ("درصد", "در صد", "%", "ماه", "سال", "روز", "هفته", "ساعت", "دقیقه", "مورد", "بار", "نوع", "عدد",
+             "دستگاه", "واحد", "مرکز", "استان", "شهرستان", "شهر", "روستا", "کشور", "طرح", "پروژه", "برنامه", "تن",
+             "کیلو", "کیلوگرم", "گرم", "متر", "کیلومتر", "هکتار", "لیتر", "قلم", "باب", "فقره", "جلد", "دوره",
+             "کلاس", "مدرسه", "گروه", "سازمان", "شرکت", "کارگاه", "رتبه", "امتیاز", "سانتی‌متر", "سانتیمتر")
+_NEG_NEIGHBOUR = re.compile(rf"{_PB}(?:نه|بلکه){_NB}")
+
+
+@lru_cache(maxsize=1)
+def _nine_next_re() -> re.Pattern:
+    nouns = set(lexicon.count_nouns()) | set(lexicon.currencies()) | set(_MEASURES)
+    alt = "|".join(map(re.escape, sorted(nouns, key=len, reverse=True)))
+    # plural and adjective endings, but not a glued «ها»: «نه تنها» is "not only"
+    return re.compile(rf"[ ]?(?:{alt})(?:ان|ین|یان|‌ها|‌های|ی|‌ای)?(?![{LETTER}\u200c])")
+
+
+def _nine_is_number(num: Number, text: str) -> bool:
+    """``نه`` alone is nine when a counted noun, currency or measure follows it (``نه نفر``, ``نه ماه``),
+    unless it pairs with another ``نه`` or a ``بلکه`` (``نه ... نه``: neither ... nor; ``نه ... بلکه``)."""
+    if not _nine_next_re().match(text, num.end):
+        return False
+    window = text[max(0, num.start - 40):num.start] + " " + text[num.end:num.end + 40]
+    return not _NEG_NEIGHBOUR.search(window)
 
 
 def parse_number(text: str) -> float | None:

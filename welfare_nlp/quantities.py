@@ -11,6 +11,8 @@ from . import lexicon
 from .numbers import Number
 
 RANGE_JOIN = re.compile(r"\s*(?:تا|الی|-|یا|الى)\s*$")
+_BETWEEN = re.compile(r"(?:^|\s)بین\s+$")
+_AND = re.compile(r"\s+و\s+")
 
 
 @dataclass(frozen=True)
@@ -56,7 +58,8 @@ def qualifier_after(text: str, end: int) -> tuple[str | None, int]:
 
 
 _YEAR_BEFORE = re.compile(r"(?:^|\s)(?:سال|سالهای|سال‌های|بودجه)\s+$")
-_UNIT = re.compile(r"(?:درصد|%|نفر|تومان|ریال|دلار|یورو|هزار|میلیون|میلیارد)")
+_UNIT = re.compile(r"(?:درصد|%|نفر|تومان|ریال|دلار|یورو|هزار|میلیون|میلیارد|همت)")
+_MONEY_AFTER = re.compile(r"\s?(?:هزار|میلیون|میلیارد|تومان|ریال|دلار|یورو|همت)")
 _HOTLINE = re.compile(r"تماس|تلفن|شماره|خط|سامانه|اورژانس|پیامک|کد|کدخبر")
 
 
@@ -64,8 +67,10 @@ def is_year_or_code(num: Number, text: str) -> bool:
     """``سال 95`` is a year; ``با 123 تلفن`` / ``سامانه ۱۴۸۰`` is a hotline, ``کد 12`` a code."""
     if num.words:
         return False
-    if _YEAR_BEFORE.search(text, max(0, num.start - 12), num.start):
-        return True
+    yb = _YEAR_BEFORE.search(text, max(0, num.start - 12), num.start)
+    if yb:
+        # «بودجه ۵۰ همت» / «بودجه ۳۰۰ میلیارد تومانی» is money, «بودجه 98» a year
+        return not (yb.group().strip() == "بودجه" and _MONEY_AFTER.match(text, num.end))
     if num.value < 100000 and float(num.value).is_integer():
         before = text[max(0, num.start - 25):num.start].split()[-2:]
         after = text[num.end:num.end + 25].split()[:1]
@@ -77,7 +82,7 @@ def is_year_or_code(num: Number, text: str) -> bool:
 
 
 def quantities(numbers: list[Number], text: str) -> Iterator[Quantity]:
-    """Numbers, with ``A تا B`` / ``A یا B`` / ``A - B`` pairs merged into ranges.
+    """Numbers, with ``A تا B`` / ``A یا B`` / ``A - B`` / ``بین A و B`` pairs merged into ranges.
 
     In a range the lower bound borrows the upper bound's scale when it has none of its
     own: ``۲۰۰ تا ۶۰۰ هزار`` is 200,000 to 600,000.
@@ -89,7 +94,10 @@ def quantities(numbers: list[Number], text: str) -> Iterator[Quantity]:
         if i + 1 < len(numbers):
             m = numbers[i + 1]
             between = text[n.end:m.start]
-            if len(between) <= 6 and RANGE_JOIN.match(between) and between.strip():
+            joined = len(between) <= 6 and RANGE_JOIN.match(between) and between.strip()
+            # «بین ۲۰ و ۳۰ درصد»: «بین A و B» is a range too
+            joined = joined or (_AND.fullmatch(between) and _BETWEEN.search(text, max(0, n.start - 6), n.start))
+            if joined:
                 low = n.value
                 if not n.scaled and m.scale > 1 and n.value * m.scale <= m.value:
                     low = n.value * m.scale
