@@ -50,7 +50,7 @@ _STOP = {
     "جهت", "نسبت", "توسط", "درخصوص", "بین", "روی", "کنار", "پیرامون", "طبق", "براساس", "اساس", "باره",
     "اظهار", "داشت", "عنوان", "اینکه", "آنکه", "چون", "چرا", "اگر", "وقتی", "هنگامی", "زیرا", "لذا",
     # time words that follow a name in a lead: «حمید ملانوری ظهر یکشنبه ...»
-    "صبح", "ظهر", "عصر", "شب", "بامداد", "بعدازظهر", "فردا", "هفته", "ماه", "سال", "امسال", "شنبه",
+    "مبنی", "صبح", "ظهر", "عصر", "شب", "بامداد", "بعدازظهر", "فردا", "هفته", "ماه", "سال", "امسال", "شنبه",
     "یکشنبه", "دوشنبه", "سه‌شنبه", "چهارشنبه", "پنجشنبه", "پنج‌شنبه", "جمعه",
 }
 # «پیشگیری از اعتیاد», «مبارزه با مواد مخدر»: a preposition that stays inside a role phrase
@@ -59,6 +59,9 @@ _ROLE_PREP_AFTER = {"پیشگیری", "مبارزه", "حمایت", "حفاظت"
 _COURTESY = {"محترم", "محترم‌", "گرامی", "ارجمند"}
 # organisation words too general to tell two roles apart
 _GENERIC_ORG = {"استان", "شهرستان", "کشور", "سازمان", "اداره", "کل", "منطقه", "اداره‌کل", "و"}
+# a quote runs at most this many sentences, and never past this many characters
+_QUOTE_SENTENCES = 4
+_QUOTE_CHARS = 4000
 _REPORTERS = {"خبرنگار", "عکاس", "گزارشگر", "نویسنده", "مترجم", "دبیر سرویس"}
 
 
@@ -183,15 +186,26 @@ def _match_seq(tokens: list[Tok], i: int, idx: dict[str, list[tuple[str, ...]]])
     return 0
 
 
+# «گلپوربا اشاره به»: a preposition glued to the word before the noun it governs (scraped text)
+_GLUED_PREP = {"با": {"اشاره", "بیان", "تاکید", "تأکید", "اعلام", "ابراز", "حضور", "توجه", "اظهار"}}
+
+
 def _tokens(ctx: DocContext) -> list[Tok]:
     text = ctx.body
     out = []
     sents = ctx.sentences
     si = 0
+    prev = None
     for m in _TOKEN.finditer(text):
         while si + 1 < len(sents) and m.start() >= sents[si][1]:
             si += 1
-        out.append(Tok(m.group(), m.start(), m.end(), si))
+        w = m.group()
+        if prev is not None and w in _GLUED_PREP["با"] and prev.text.endswith("با") and len(prev.text) > 4 \
+                and prev.sent == si and prev.text not in _lex()["first"] and prev.text not in _lex()["func"]:
+            out[-1] = Tok(prev.text[:-2], prev.start, prev.end - 2, prev.sent)
+            out.append(Tok("با", prev.end - 2, prev.end, prev.sent))
+        prev = Tok(w, m.start(), m.end(), si)
+        out.append(prev)
     return out
 
 
@@ -318,9 +332,11 @@ def _name_at(tokens: list[Tok], i: int) -> tuple[int, int, str | None, str] | No
         return None
     t = tokens[j].text
     glued_sayyid = t.startswith("سید") and t[3:] in lx["first"]
-    if t in lx["first"] or glued_sayyid:
+    # a given name written as two words: «قدرت الله», «محمد رضا»
+    two = j + 1 < len(tokens) and tokens[j + 1].sent == tokens[j].sent and f"{t} {tokens[j + 1].text}" in lx["first"]
+    if t in lx["first"] or glued_sayyid or two:
         start = j
-        k = j + 1
+        k = j + 2 if two else j + 1
         # compound given names: محمد رضا, علی اکبر
         if k < len(tokens) and tokens[k].text in lx["first"] and k + 1 < len(tokens) and _surname_ok(tokens, k + 1):
             k += 1
@@ -386,14 +402,19 @@ def _sentence_starts(tokens: list[Tok]) -> set[int]:
 def _skip_openers(tokens: list[Tok], i: int) -> int:
     """Skip sentence openers: ``در ادامه``, ``همچنین``, ``به گفته``, ``به گزارش <outlet> ،``."""
     if i + 1 < len(tokens) and tokens[i].text == "به" and tokens[i + 1].text == "گزارش":
-        for k in range(i + 2, min(len(tokens), i + 14)):
+        lx = _lex()
+        for k in range(i + 2, min(len(tokens), i + 20)):
             if tokens[k].sent != tokens[i].sent:
                 break
             if tokens[k].text in ("،", ","):
-                return k + 1
+                if _list_comma(tokens, k, lx):
+                    continue  # «به نقل از وزارت صنعت، معدن و تجارت،»
+                return _skip_openers(tokens, k + 1) if k + 1 < len(tokens) and tokens[k + 1].text != "به" else k + 1
             if _title_at(tokens, k) or _name_start(tokens, k):
                 return k
         return i
+    if i + 1 < len(tokens) and tokens[i].text in ("«", '"', "“") and _name_start(tokens, i + 1):
+        return i + 1  # «حسین میرزایی» سخنگوی ...
     openers = [["در", "ادامه"], ["در", "پایان"], ["همچنین"], ["سپس"], ["بعد", "از", "آن"], ["در", "این", "نشست"],
                ["به", "گفته"]]
     for seq in openers:
@@ -460,6 +481,7 @@ class _Resolver:
         self.ner_people = {e.start: e for e in ctx.entities if e.label == "PER"}
         self.last_speaker: Person | None = None
         self.last_speaker_sent = -10
+        self._quote_floor = 0   # where the last quote ended: quotes never overlap
 
     # -- names
     def _person_from_tokens(self, s, e, honor, source, score) -> Person:
@@ -492,11 +514,29 @@ class _Resolver:
             k -= 1
         return (i, k, None, ent.source, ent.score) if k > i else None
 
+    def _trim_to_ner(self, i: int, found):
+        """A rule name that runs past the end of the model's PER span starting at the same word
+        (``آقای داوود جهانگردان خارجی``: the model says ``داوود``) ends where the model's span ends."""
+        s, e, honor, source = found
+        toks = self.tokens
+        ent = self.ner_people.get(toks[s].start) or self.ner_people.get(toks[i].start)
+        if ent is None or ent.end >= toks[e - 1].end or ent.end <= toks[s].start:
+            return found
+        k = s
+        while k < e and toks[k].end <= ent.end:
+            k += 1
+        if k - s >= (1 if honor else 2):
+            return s, k, honor, source
+        return found
+
     def run(self) -> None:
         toks = self.tokens
         starts = _sentence_starts(toks)
         # the token where each sentence's subject starts (after openers such as در ادامه)
         subject_at = {toks[k].sent: _skip_openers(toks, k) for k in starts}
+        # sentences opened by «به گفته»: the subject's statement without a verb of its own
+        self._said_by = {s for s, j in subject_at.items()
+                         if j >= 2 and toks[j - 2].text == "به" and toks[j - 1].text == "گفته"}
         pending_role: Role | None = None    # an unnamed role that spoke
         mentioned: set[int] = set()         # sentences whose first mention (the subject) was seen
         i = 0
@@ -514,6 +554,8 @@ class _Resolver:
             found = _name_at(toks, i)
             if found is None and self._known_surname(i) is None:
                 found = self._ner_name_at(i)  # the model adds names the lexicon lacks
+            elif found is not None:
+                found = self._trim_to_ner(i, found)
             if found:
                 s, e, honor, source, *score = found
                 score = score[0] if score else (0.85 if source.endswith("first_name") else 0.75)
@@ -521,6 +563,8 @@ class _Resolver:
                 if e - s == 1 and " " not in person.name:
                     self._complete_name(person, s)
                 k = e
+                if k < len(toks) and toks[k].text in ("»", '"', "”") and k + 1 < len(toks):
+                    k += 1  # «حسین میرزایی» سخنگوی ...
                 if k < len(toks) and toks[k].text in ("،", ",", "-"):
                     k += 1
                 role = _role_at(toks, k) if k < len(toks) else None
@@ -535,13 +579,14 @@ class _Resolver:
                     nxt = e
                     near = _near_verb(toks, e)
                     speech = _speech_in_sentence(toks, e)
-                    continues = near or (speech is not None and speech[1])
-                    if continues and person.role is None and pending_role is not None and is_subj \
-                            and toks[i].sent - pending_role.sent <= 3:
+                    if person.role is None and pending_role is not None and is_subj \
+                            and self._continues(toks[i].sent, pending_role, near, speech):
                         self._assign(person, pending_role, "rule:officials.discourse")
                         pending_role = None
                 mentioned.add(toks[i].sent)
                 speech = _speech_in_sentence(toks, s)
+                if speech is None and is_subj and toks[i].sent in self._said_by:
+                    speech = (j - 1, True)  # «به گفته X ...»: the sentence is X's statement
                 if speech and is_subj:
                     self._speaks(person, speech)
                     pending_role = None  # a named speaker closes an unnamed role's turn
@@ -559,16 +604,18 @@ class _Resolver:
                     person, e = known
                     person.mentions.append((toks[j].start, toks[e - 1].end, "surname"))
                     speech = _speech_in_sentence(toks, j)
-                    if near and person.role is None and pending_role is not None \
-                            and toks[j].sent - pending_role.sent <= 3:
+                    i = self._role_after_surname(person, e)
+                    if person.role is None and pending_role is not None \
+                            and self._continues(toks[j].sent, pending_role, near, speech):
                         # a person named earlier without a role continues an unnamed role's speech
                         self._assign(person, pending_role, "rule:officials.discourse")
                         pending_role = None
                     if speech:
                         self._speaks(person, speech)
-                    i = e
                     continue
-                if role is not None or (near and pending_role is not None):
+                model_says = self._ner_name_at(j) is not None
+                if role is not None or pending_role is not None and (near or model_says and self._continues(
+                        toks[j].sent, pending_role, None, speech)):
                     person = self._person_from_tokens(j, j + 1, None, "rule:officials.surname", 0.7)
                     self._complete_name(person, j)
                     if role is not None:
@@ -590,9 +637,11 @@ class _Resolver:
                 person.mentions.append((toks[i].start, toks[e - 1].end, "surname"))
                 mentioned.add(toks[i].sent)
                 speech = _speech_in_sentence(toks, i) if is_subj else None
+                if speech is None and is_subj and sent_start and toks[i].sent in self._said_by:
+                    speech = (j - 1, True)
                 if speech:
                     self._speaks(person, speech)
-                i = e
+                i = self._role_after_surname(person, e)
                 continue
             # ---- a pronoun opening a sentence
             if sent_start and toks[j].text in PRONOUNS:
@@ -634,6 +683,32 @@ class _Resolver:
                 continue
             i += 1
 
+    def _continues(self, sent: int, role: Role, near, speech) -> bool:
+        """Whether a name that is the subject of sentence ``sent`` carries on the speech of the
+        unnamed ``role`` (the guideline's discourse link): a continuing verb (افزود, ادامه داد) or
+        «به گفته» within three sentences; any verb of saying (گفت) in the next two."""
+        gap = sent - role.sent
+        if gap < 0:
+            return False
+        if near or (speech is not None and speech[1]) or sent in self._said_by:
+            return gap <= 3
+        return speech is not None and gap <= 2
+
+    def _role_after_surname(self, person: Person, e: int) -> int:
+        """A later surname mention followed by a role (``محمودزاده سرپرست معاونت مسکن ...``) gives a
+        person named earlier without one that role; the index after the mention (and role)."""
+        toks = self.tokens
+        k = e
+        if k < len(toks) and toks[k].text in ("،", ","):
+            k += 1
+        role = _role_at(toks, k) if k < len(toks) else None
+        if role is None:
+            return e
+        self.roles.append(role)
+        if person.role is None:
+            self._assign(person, role, "rule:officials.name_role")
+        return role.end
+
     def _speaks(self, person: Person, speech: tuple[int, bool]) -> None:
         """``person`` is the subject of the speech verb at ``speech[0]``: remember them, take the quote."""
         person.spoke = True
@@ -658,6 +733,8 @@ class _Resolver:
         """A role phrase that ends right before token s (``استاندار یزد محمد میرمحمدی``)."""
         toks = self.tokens
         end = s
+        if end > 0 and toks[end - 1].text in ("«", '"', "“"):
+            end -= 1
         if end > 0 and toks[end - 1].text in ("،", ","):
             end -= 1
         for back in range(1, 13):
@@ -704,6 +781,10 @@ class _Resolver:
             person.role, person.role_source = role, source
 
     def _quote(self, speaker: str, verb_idx: int) -> None:
+        """The quoted statement after ``<speaker> ... گفت:``. It ends at the first of: the closing
+        ``»`` of a quote opened with ``«``; the end of the paragraph (a newline); the sentence before the
+        next attribution (a sentence with a speech verb or ``به گزارش``); ``_QUOTE_SENTENCES`` sentences.
+        Quotes never overlap, so all quotes of a document together are no longer than its text."""
         toks = self.tokens
         text = self.ctx.body
         k = verb_idx
@@ -712,14 +793,84 @@ class _Resolver:
         if k >= len(toks) or toks[k].text != ":":
             return
         start = toks[k].end
-        end = text.find("\n", start)
-        end = len(text) if end < 0 else end
-        while start < end and text[start] in " «":
+        if start < self._quote_floor:
+            return  # inside the previous quote
+        nl = text.find("\n", start, start + _QUOTE_CHARS)
+        end = min(len(text), start + _QUOTE_CHARS) if nl < 0 else nl
+        s = start
+        while s < end and text[s] in " \u200c":
+            s += 1
+        closing = None
+        if s < end and text[s] in "«\"“":
+            opener = text[s]
+            close = {"«": "»", "“": "”"}.get(opener, opener)
+            depth, m = 1, s + 1
+            while m < end:
+                ch = text[m]
+                if ch == close:
+                    depth -= 1
+                    if depth == 0:
+                        closing = m + 1
+                        break
+                elif ch == opener:
+                    depth += 1
+                m += 1
+        if closing is not None:
+            end = closing
+        else:
+            # whole sentences: stop before the next attribution or after _QUOTE_SENTENCES sentences
+            sents = self.ctx.sentences
+            first = toks[k].sent
+            for si in range(first + 1, min(len(sents), first + _QUOTE_SENTENCES + 1)):
+                if sents[si][0] >= end:
+                    break
+                if si in self._attributed or si == first + _QUOTE_SENTENCES:
+                    end = min(end, sents[si][0])
+                    break
+        while start < end and text[start] in " «\u200c":
             start += 1
-        while end > start and text[end - 1] in " »":
+        while end > start and text[end - 1] in " »\u200c":
             end -= 1
         if end - start >= 10:
+            self._quote_floor = end
             self.quotes.append({"speaker": speaker, "start": start, "end": end})
+
+    @property
+    def _attributed(self) -> set[int]:
+        """Sentences that open a new statement: they hold a speech verb or ``به گزارش``."""
+        got = self.__dict__.get("_attributed_sents")
+        if got is None:
+            toks, got = self.tokens, set()
+            for i, t in enumerate(toks):
+                if t.sent not in got and (_verb_at(toks, i) or (
+                        t.text == "به" and i + 1 < len(toks) and toks[i + 1].text in ("گزارش", "گفته"))):
+                    got.add(t.sent)
+            self.__dict__["_attributed_sents"] = got
+        return got
+
+
+# a column of past events ("on this day", chronology): its people are historical mentions, not officials
+_HISTORY_MARKERS = ("وقایع تاریخی", "رویدادهای تاریخی", "رخدادهای تاریخی", "در گذر زمان", "در چنین روزی",
+                    "روزشمار", "تقویم تاریخ", "تاریخ اقتصاد", "روزی در تاریخ", "امروز در تاریخ")
+_ENTRY_DIGITS = "0-9۰-۹"
+
+
+@lru_cache(maxsize=1)
+def _entry_re() -> re.Pattern:
+    """A chronology entry opening a line: «4 اسفند 1289،», «۱۵ بهمن ۱۳۵۷ -»."""
+    months = "|".join(sorted(lexicon.months(), key=len, reverse=True))
+    d = _ENTRY_DIGITS
+    return re.compile(rf"(?m)^\s*[{d}]{{1,2}}\s*(?:{months})(?:\s*ماه)?\s*[{d}]{{4}}\s*[،,:\-–]")
+
+
+def _history_column(ctx: DocContext) -> bool:
+    """The headline or the first sentences say the text is a column of past events, or three lines or
+    more open with a full date (day, month, year) like the entries of a chronology."""
+    sents = ctx.sentences[:4]
+    lead = ctx.body[:sents[-1][1]] if sents else ""
+    if any(m in lead for m in _HISTORY_MARKERS):
+        return True
+    return len(_entry_re().findall(ctx.body, 0, 200_000)) >= 3
 
 
 def _is_official(p: Person) -> bool:
@@ -731,7 +882,8 @@ def _statement(r: "_Resolver", who: "Person | Role", verb: int, officials: list[
     unnamed role or a person who is not an official). An unnamed role that spoke is the person
     the discourse later gave that role to."""
     if isinstance(who, Role):
-        who = next((p for p in officials if p.role is who), None)
+        who = next((p for p in officials if p.role is who), None) \
+            or next((p for p in officials if p.role is not None and _same_role(p.role, who)), None)
     elif who not in officials:
         who = None
     tok = r.tokens[verb]
@@ -743,10 +895,9 @@ def extract(ctx: DocContext) -> list[Found]:
     r = _Resolver(ctx)
     r.run()
     out: list[Found] = []
-    kept = [p for p in r.people if _is_official(p)]
-    for p in r.people:
-        if not _is_official(p):
-            continue
+    history = _history_column(ctx)
+    kept = [] if history else [p for p in r.people if _is_official(p)]
+    for p in kept:
         role = p.role
         data = {
             "name": p.name,
