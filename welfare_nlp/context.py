@@ -5,6 +5,7 @@ into it and are mapped back to the raw input only when the record is built.
 """
 from __future__ import annotations
 
+import bisect
 import datetime as _dt
 import re
 from dataclasses import dataclass, field
@@ -79,12 +80,81 @@ class DocContext:
             out.append((start, len(self.body)))
         return out
 
+    @cached_property
+    def paragraphs(self) -> list[tuple[int, int]]:
+        """Paragraph spans of the body (its non-blank lines), surrounding spaces trimmed."""
+        out = []
+        for m in _PARA.finditer(self.body):
+            s, e = m.span()
+            while s < e and self.body[s].isspace():
+                s += 1
+            while e > s and self.body[e - 1].isspace():
+                e -= 1
+            if e > s:
+                out.append((s, e))
+        return out
+
+    @cached_property
+    def layout(self) -> "Layout":
+        """Where the headline and the lead of a news text end (offsets into ``text``)."""
+        return _layout(self.body, self.paragraphs)
+
+    def sentence_at(self, pos: int) -> int:
+        """Index in ``sentences`` of the sentence holding ``pos`` (the last one for the end)."""
+        starts = self._sentence_starts
+        k = bisect.bisect_right(starts, pos) - 1
+        return max(0, min(k, len(starts) - 1))
+
+    @cached_property
+    def _sentence_starts(self) -> list[int]:
+        return [s for s, _ in self.sentences] or [0]
+
     def add(self, items: list[Found]) -> None:
         for it in items:
             self.found.setdefault(it.kind, []).append(it)
 
     def items(self, kind: str) -> list[Found]:
         return self.found.get(kind, [])
+
+
+@dataclass(frozen=True)
+class Layout:
+    """``headline_end``: end of the headline lines (0 when the text opens with its lead);
+    ``lead_end``: end of the lead, the first body paragraph with the ``به گزارش ...`` sentence
+    that follows it."""
+
+    headline_end: int
+    lead_end: int
+
+    def region(self, pos: int) -> str:
+        return "headline" if pos < self.headline_end else "lead" if pos < self.lead_end else "body"
+
+
+_PARA = re.compile(r"[^\n]+")
+_ATTRIBUTION = re.compile(r"\s*به\s*گزارش")
+_HEADLINE_WORDS = 25   # a headline line is short and does not end like a sentence
+
+
+def _is_headline(line: str) -> bool:
+    words = line.split()
+    if len(words) > _HEADLINE_WORDS or _ATTRIBUTION.match(line):
+        return False
+    return len(words) <= 8 or not line.rstrip().endswith((".", "!", "؟", "?"))
+
+
+def _layout(text: str, paras: list[tuple[int, int]]) -> Layout:
+    if not paras:
+        return Layout(0, len(text))
+    k = 0
+    while k < min(3, len(paras) - 1) and _is_headline(text[paras[k][0]:paras[k][1]]):
+        k += 1
+    headline_end = paras[k - 1][1] if k else 0
+    lead_end = paras[k][1]
+    if k + 1 < len(paras) and _ATTRIBUTION.match(text[paras[k + 1][0]:paras[k + 1][1]]):
+        nxt = paras[k + 1]
+        m = _SENT_END.search(text, nxt[0], nxt[1])
+        lead_end = m.end() if m else nxt[1]
+    return Layout(headline_end, lead_end)
 
 
 _SENT_END = re.compile(rf"\n+|(?<=[{LETTER}\)»])[.!?؟](?=\s|$)")

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Callable
 
-from . import amounts, boilerplate, dates, events, head_counts, ner, officials, percentages, provinces, topic
+from . import (amounts, attributes, boilerplate, dates, events, head_counts, ner, officials, percentages, provinces,
+               topic)
 from .context import DocContext, Found
 
 
@@ -34,6 +35,7 @@ STAGES: dict[str, Callable[[DocContext], DocContext]] = {
     "dates": _adding(dates.extract),
     "officials": _adding(officials.extract),
     "events": _adding(events.extract),
+    "attributes": attributes.apply,     # about, province, speaker and event of every amount and head count
     "topic": topic.stage,               # ctx.topic (and doc.cats) from the shipped topic model, if any
 }
 

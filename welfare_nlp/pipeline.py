@@ -254,8 +254,9 @@ def build_record(ctx: DocContext, doc_id: str | None = None) -> Record:
             orgs.setdefault(name, Organization(**_span(ctx, e.start, e.end), name=name, source=e.source,
                                                score=round(float(e.score), 4)))
     rec["organizations"] = list(orgs.values())
-    rec["amounts"] = [Amount(**_base(ctx, it), **it.data) for it in ctx.items("amount")]
-    rec["head_counts"] = [HeadCount(**_base(ctx, it), **it.data) for it in ctx.items("head_count")]
+    index = {o.name: k for k, o in enumerate(officials)}
+    rec["amounts"] = [Amount(**_figure(ctx, it, index)) for it in ctx.items("amount")]
+    rec["head_counts"] = [HeadCount(**_figure(ctx, it, index)) for it in ctx.items("head_count")]
     rec["percentages"] = [Percentage(**_base(ctx, it), **it.data) for it in ctx.items("percentage")]
     dates = []
     for it in ctx.items("date"):
@@ -263,12 +264,7 @@ def build_record(ctx: DocContext, doc_id: str | None = None) -> Record:
         mentions = d.pop("mentions", None)
         dates.append(Date(**_base(ctx, it), **d, mentions=_spans(ctx, mentions)))
     rec["dates"] = dates
-    first_date = dates[0] if dates else None
-    place = rec["provinces"][0].name if rec["provinces"] else (rec["cities"][0].name if rec["cities"] else None)
-    participants = [o.name for o in officials]
-    rec["events"] = [Event(**_base(ctx, it), type=it.data["type"], trigger=it.data["trigger"],
-                           date=first_date, place=place, participants=participants)
-                     for it in ctx.items("event")]
+    rec["events"] = _events(ctx, rec, dates)
     rec["quotes"] = [Quote(**_base(ctx, it), speaker=it.data["speaker"]) for it in ctx.items("quote")]
     rec["entities"] = [Entity(**_span(ctx, s, e), label=label, source=src, score=round(float(sc), 4))
                        for label, s, e, src, sc in entity_items(ctx, nested=True)]
@@ -276,6 +272,36 @@ def build_record(ctx: DocContext, doc_id: str | None = None) -> Record:
         rec.update(topic=ctx.topic["topic"], topic_probability=ctx.topic["topic_probability"],
                    social_probability=ctx.topic["social_probability"])
     return Record(**rec)
+
+
+def _figure(ctx: DocContext, it: Found, officials: dict[str, int]) -> dict:
+    """An amount's or head count's fields, its ``about`` phrases as spans of the original text."""
+    d = dict(it.data)
+    d["about"] = [Span(**_span(ctx, s, e)) for s, e in d.get("about") or []]
+    d["speaker_official"] = officials.get(d.get("speaker"))
+    return {**_base(ctx, it), **d}
+
+
+def _events(ctx: DocContext, rec: dict, dates: list) -> list[Event]:
+    """The occasion (and the funding event), each with its date, place, participants and figures."""
+    lead_end = ctx.layout.lead_end
+    front = [p for p in rec["provinces"] if any(m.start < lead_end for m in [p, *p.mentions])]
+    names = {p.name for p in rec["provinces"]}
+    province = front[0] if len(front) == 1 else (rec["provinces"][0] if len(names) == 1 else None)
+    place = province.name if province else (rec["cities"][0].name if rec["cities"] else None)
+    first_date = dates[0] if dates else None
+    out = []
+    for k, it in enumerate(ctx.items("event")):
+        amounts = [i for i, a in enumerate(rec["amounts"]) if a.event == k]
+        counts = [i for i, h in enumerate(rec["head_counts"]) if h.event == k]
+        speakers = {f.speaker_official for f in [*(rec["amounts"][i] for i in amounts),
+                                                   *(rec["head_counts"][i] for i in counts)]}
+        participants = list(range(len(rec["officials"]))) if k == 0 else sorted(s for s in speakers if s is not None)
+        out.append(Event(**_base(ctx, it), type=it.data["type"], trigger=it.data["trigger"], date=first_date,
+                         place=place, province=province.name if province else None,
+                         province_code=province.code if province else None,
+                         participants=participants, amounts=amounts, head_counts=counts))
+    return out
 
 
 def record_from_doc(doc) -> Record:

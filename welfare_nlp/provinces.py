@@ -22,6 +22,8 @@ _E = rf"(?![{LETTER}‌])"
 _PLACE_CUE = re.compile(
     r"(?:استان|استانهای|استان‌های|استانداری|استاندار|بهزیستی|اداره کل|ادارات کل|شهرستان|کمیته امداد|"
     r"دادگستری|مدیرکل|مدیر کل|شورای|نماینده|مردم|در|و|،)\s+$")
+# «کردستان عراق», «آذربایجان» the country: a name of a place abroad
+_ABROAD_AFTER = re.compile(r"\s*(?:عراق|ترکیه|سوریه|جمهوری|شوروی)(?![آ-ی])")
 _NOT_PLACE = re.compile(r"(?:خبرگزاری|خلیج|زبان|ادبیات|روزنامه|بانک|دفتر|شورای|کمیته|واحد|شعبه|اتاق|سازمان|خبرنگار)\s+$")
 # Elliptical lists: خراسان رضوی و شمالی / آذربایجان شرقی و غربی
 _ELLIPSIS = re.compile(rf"{_B}(خراسان|آذربایجان)\s+(رضوی|شمالی|جنوبی|شرقی|غربی)((?:\s*(?:و|،)\s*(?:رضوی|شمالی|جنوبی|شرقی|غربی){_E})+)")
@@ -82,6 +84,8 @@ def extract(ctx: DocContext) -> list[Found]:
         if p is None:
             continue
         source, score = "gazetteer:provinces", 0.98
+        if _ABROAD_AFTER.match(text, m.end()):
+            continue
         if p.get("ambiguous"):
             # a place cue (استان فارس, بهزیستی فارس) or the NER model's LOC makes it a place; a name
             # inside an organisation (استانداری فارس) still counts, «خبرگزاری فارس» never does

@@ -55,14 +55,29 @@ class City(Item):
     province_code: Optional[str] = None
 
 
-class Amount(Item):
+class Figure(Item):
+    """What every amount and head count says besides its value (GUIDELINES "attributes")."""
+
+    about: list[Span] = Field(default_factory=list,
+                              description="what the figure is for or what the people received, did or are: "
+                                          "one or two phrases of the text, 50 characters at most in all")
+    province: Optional[str] = Field(None, description="canonical name of the province the figure applies to; "
+                                                      "null when national, multi-province or not given")
+    province_code: Optional[str] = Field(None, description="ISO 3166-2:IR code of `province`")
+    speaker: Optional[str] = Field(None, description="name of the official whose statement holds the figure "
+                                                     "(as in `officials`); null for the article's own voice")
+    speaker_official: Optional[int] = Field(None, ge=0, description="index of `speaker` in `officials`")
+    event: Optional[int] = Field(None, ge=0, description="index in `events` of the event the figure belongs to")
+
+
+class Amount(Figure):
     value: float = Field(ge=0, allow_inf_nan=False)
     max: Optional[float] = None
     currency: str = Field(description="IRT (toman), IRR (rial) or an ISO 4217 code")
     qualifier: Qualifier = None
 
 
-class HeadCount(Item):
+class HeadCount(Figure):
     value: float = Field(ge=0, allow_inf_nan=False)
     max: Optional[float] = None
     noun: str
@@ -99,10 +114,15 @@ class Entity(Item):
 class Event(Item):
     type: Literal["workshop", "meeting", "visit", "interview", "funding", "agreement", "appointment",
                   "ceremony", "announcement", "report", "incident"]
-    trigger: str
+    trigger: Optional[str] = Field(None, description="the words that decided the type; null when none did "
+                                                     "(the span is then the text's first sentence)")
     date: Optional[Date] = None
-    place: Optional[str] = None
-    participants: list[str] = Field(default_factory=list)
+    place: Optional[str] = Field(None, description="the event's province, else the text's first province or city")
+    province: Optional[str] = Field(None, description="canonical province of the headline and lead, when one")
+    province_code: Optional[str] = None
+    participants: list[int] = Field(default_factory=list, description="indexes in `officials`")
+    amounts: list[int] = Field(default_factory=list, description="indexes in `amounts` of its figures")
+    head_counts: list[int] = Field(default_factory=list, description="indexes in `head_counts` of its figures")
 
 
 class ErrorInfo(_Model):

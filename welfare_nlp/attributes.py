@@ -1,0 +1,548 @@
+"""Figure attributes: for every money amount and head count, what it is ``about``, the
+``province`` it applies to, the official (``speaker``) whose statement holds it and the
+``event`` it belongs to (``eval/GUIDELINES.md``, "attributes of amounts and head counts").
+
+``about`` is read from the structure of the figure's clause, never from a window of words:
+
+* money written as a modifier (``تسهیلات ۲ میلیون تومانی``) is about the noun it modifies;
+* money followed by a noun phrase (``۵۰ هزار میلیارد ریال اعتبارات بیمه بیکاری``) is that kind
+  of money; a purpose clause (``برای ...``, ``جهت ...``, ``به منظور ...``, ``بابت ...``) after or
+  before it says what it pays for; ``به <recipient> پرداخت شد`` names who gets it;
+* people are about what their clause says they received, did or are: its predicate up to the
+  verb (``... تحت پوشش قرار گرفتند``, ``... فوت کرده‌اند``), and the noun that governs them
+  (``نام‌نویسی ۲۴۰ هزار نفر``); the partitive ``از <noun>`` names who they are, not what.
+
+Each part is a contiguous phrase of the text (verbs, prepositions and generic words such as
+``مبلغ`` trimmed off its edges), 50 characters at most in all.
+
+``province``: a province named in the figure's clause or sentence (several: none, the figure is
+not tied to one); else the province of the speaker's office (``مدیر کل بهزیستی استان کرمان
+گفت: ...``); else the province of the previous figure of the same statement. A national
+figure (``در کشور``, ``سراسر کشور``) has none.
+
+``speaker``: the official whose speech holds the figure's sentence (``X گفت: ...``, ``X با بیان
+اینکه ...، افزود``), the speech carried on by later sentences of the same paragraph without a verb
+of their own, or announced by the next sentence's ``وی افزود``. Headlines without a verb of saying,
+``به گزارش ...`` sentences and unnamed speakers give none.
+
+``event``: the funding event when the figure's sentence states money allocated, paid, lent or
+invested and the text has such an event; else the occasion.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from . import lexicon
+from .context import DocContext, Found
+from .events import funding_words_in
+from .normalize import LETTER
+
+NAME = "attributes"
+ABOUT_MAX_CHARS = 50
+_TOKEN = re.compile(r"[^\s،,:؛.!؟?«»()\"\[\]{}/\-–_]+|[،,:؛.!؟?«»()\"\[\]{}/\-–]")
+_HARD = set("،,:؛.!؟?«»()\"[]{}/-–")
+_DIGIT = re.compile(r"\d")
+_VERB_PREFIX = re.compile(r"^(?:ن?می‌|ب[ا-ی]+ید$)|‌(?:اند|ایم|اید|ام)$")
+# the whole country: «در کشور», «سراسر کشور», «بهزیستی کشور», «کشورمان»
+_NATIONAL = re.compile(rf"(?<![{LETTER}‌])کشور(?:مان)?(?![{LETTER}‌])")
+# the article's own voice: the attribution of the news, its own remarks
+_ARTICLE_VOICE = re.compile(r"^\s*(?:به\s*گزارش|بر\s*اساس\s*این\s*گزارش|براساس\s*این\s*گزارش|این\s*گزارش|گفتنی\s*است|"
+                            r"لازم\s*به\s*(?:ذکر|یادآوری)\s*است|یادآور\s*می‌شود|قابل\s*ذکر\s*است)")
+_JOINING = {"به", "از", "با"}
+_GENERIC_NOUNS = {"نفر", "تن"}   # «۴۶۰ نفر از بیماران ...»: the partitive names who they are   # prepositions inside a predicate: «شروع به فعالیت», «پیشگیری از اعتیاد»
+_MODIFIER_UNIT = re.compile(r"(?:ی|‌ای|یی)$")   # «۲ میلیون تومانی»: the amount modifies a noun
+
+
+@dataclass(frozen=True)
+class Tok:
+    text: str
+    start: int
+    end: int
+    role: str        # "word", "purpose", "boundary", "verb", "generic", "number", "punct"
+
+
+# ---------------------------------------------------------------- lexicon
+@lru_cache(maxsize=1)
+def _roles() -> tuple[dict[str, str], dict[tuple[str, ...], str]]:
+    single, multi = {}, {}
+    for row in lexicon.table("figure_context.tsv"):
+        words = tuple(row["word"].split())
+        (multi if len(words) > 1 else single)[words if len(words) > 1 else words[0]] = row["role"]
+    return single, multi
+
+
+@lru_cache(maxsize=1)
+def _numberish() -> frozenset[str]:
+    words = set(lexicon.number_words()) | set(lexicon.currencies()) | {"هزار", "میلیون", "میلیارد", "درصد"}
+    return frozenset(words - {"و"})
+
+
+@lru_cache(maxsize=1)
+def _time_words() -> frozenset[str]:
+    """Month names and weekdays: when, never what."""
+    days = {"شنبه", "یکشنبه", "دوشنبه", "سه‌شنبه", "چهارشنبه", "پنجشنبه", "پنج‌شنبه", "جمعه"}
+    return frozenset(set(lexicon.months()) | {m + "ماه" for m in lexicon.months()} | days)
+
+
+@lru_cache(maxsize=1)
+def _speech_first_words() -> dict[str, bool]:
+    out: dict[str, bool] = {}
+    for verb, continues in lexicon.speech_verbs().items():
+        out.setdefault(verb.split()[0], continues)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _terms() -> tuple[frozenset[str], tuple[tuple[str, ...], ...]]:
+    words = lexicon.words("welfare_terms.txt")
+    return (frozenset(w for w in words if " " not in w), tuple(tuple(w.split()) for w in words if " " in w))
+
+
+_TERM_ENDINGS = ("", "ها", "‌ها", "های", "‌های", "ی", "‌ای", "ان", "ات", "هایی", "‌هایی", "ای")
+
+
+def _has_term(run: list[Tok]) -> bool:
+    """Whether a phrase names a kind of support, programme or what people got (``welfare_terms.txt``)."""
+    single, multi = _terms()
+    words = [t.text for t in run]
+    for w in words:
+        for end in _TERM_ENDINGS:
+            if end and not w.endswith(end):
+                continue
+            if (w[:len(w) - len(end)] if end else w) in single:
+                return True
+    return any(tuple(words[i:i + len(m)]) == m for m in multi for i in range(len(words) - len(m) + 1))
+
+
+def _tokens(text: str, start: int, end: int) -> list[Tok]:
+    single, multi = _roles()
+    raw = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text, start, end)]
+    out: list[Tok] = []
+    i = 0
+    while i < len(raw):
+        w, s, e = raw[i]
+        hit = next(((n, role) for n in (3, 2) for seq, role in multi.items()
+                    if len(seq) == n and tuple(x[0] for x in raw[i:i + n]) == seq), None)
+        if hit:
+            n, role = hit
+            out.append(Tok(" ".join(x[0] for x in raw[i:i + n]), s, raw[i + n - 1][2], role))
+            i += n
+            continue
+        if w in _HARD:
+            role = "punct"
+        elif w == "و":
+            role = "and"
+        elif _DIGIT.search(w) or w in _numberish():
+            role = "number"
+        elif w in single:
+            role = single[w]
+        elif w in _time_words():
+            role = "boundary"
+        elif _VERB_PREFIX.search(w) or w in _speech_first_words():
+            role = "verb"
+        else:
+            role = "word"
+        out.append(Tok(w, s, e, role))
+        i += 1
+    return out
+
+
+# ---------------------------------------------------------------- about
+def _run(toks: list[Tok], forward: bool, limit: int = 5) -> list[Tok]:
+    """The content words next to the figure, in reading order: a noun phrase whose words may be
+    joined by «و»; generic words right at the figure are stepped over."""
+    seq = toks if forward else list(reversed(toks))
+    k = 0
+    while k < len(seq) and seq[k].role in ("generic", "adverb"):
+        k += 1
+    run: list[Tok] = []
+    while k < len(seq) and len(run) < limit:
+        t = seq[k]
+        if t.role == "word":
+            run.append(t)
+        elif t.role == "and" and run and k + 1 < len(seq) and seq[k + 1].role == "word":
+            run.append(t)
+        else:
+            break
+        k += 1
+    return run if forward else list(reversed(run))
+
+
+def _chunks(toks: list[Tok]) -> list[list[Tok]]:
+    """Runs of content words up to the end of the clause (its verb or punctuation); two runs
+    joined by one preposition stay one (``شروع به فعالیت``, ``پیشگیری از اعتیاد``)."""
+    out: list[list[Tok]] = []
+    cur: list[Tok] = []
+    gap: list[Tok] = []
+    for t in toks:
+        if t.role == "punct":
+            break
+        if t.role == "word" or (t.role == "and" and cur):
+            if gap and out and not cur and len(gap) == 1 and gap[0].text in _JOINING:
+                cur = out.pop() + gap   # «شروع» + «به» + «فعالیت»
+            cur.append(t)
+            gap = []
+            continue
+        if cur:
+            while cur and cur[-1].role == "and":
+                cur.pop()
+            out.append(cur)
+            cur = []
+        gap.append(t)
+        if t.role == "number":
+            break  # the next figure's clause
+    if cur:
+        while cur and cur[-1].role == "and":
+            cur.pop()
+        out.append(cur)
+    return [c for c in out if c]
+
+
+def _predicate(after: list[Tok]) -> list[Tok]:
+    """The words right before the clause's verb (``... ۳۵ نفر تسهیلگر شروع به فعالیت خواهند کرد``),
+    over any coordinated figures in between."""
+    last: list[Tok] = []
+    for k, t in enumerate(after):
+        if t.role == "punct":
+            return []
+        if t.role == "verb":
+            return _chunks(after[max(0, k - 6):k])[-1:][0] if _chunks(after[max(0, k - 6):k]) else []
+    return last
+
+
+def _span(run: list[Tok]) -> tuple[int, int] | None:
+    return (run[0].start, run[-1].end) if run else None
+
+
+def _chunks_all(toks: list[Tok]) -> list[list[Tok]]:
+    """Every run of content words of a sentence (across its clauses)."""
+    out, cur = [], []
+    for t in toks + [Tok("", 0, 0, "punct")]:
+        if t.role == "word":
+            cur.append(t)
+        elif t.role == "and" and cur:
+            cur.append(t)
+        else:
+            while cur and cur[-1].role == "and":
+                cur.pop()
+            if cur:
+                out.append(cur)
+            cur = []
+    return out
+
+
+def _trim_to_term(run: list[Tok], width: int = 3) -> list[Tok]:
+    """At most ``width`` words of a long phrase, starting at its first welfare term."""
+    for k in range(len(run)):
+        if _has_term(run[k:k + 1]):
+            return run[k:k + width]
+    return run[:width]
+
+
+def _overlaps(run: list[Tok], spans) -> bool:
+    return any(a < run[-1].end and run[0].start < b for a, b in spans) or run[0].text in _title_heads()
+
+
+@lru_cache(maxsize=1)
+def _title_heads() -> frozenset[str]:
+    """First words of role titles (``سخنگوی``, ``مدیرکل``): a role is who, never what."""
+    return frozenset(t.split()[0] for t in lexicon.words("titles.txt"))
+
+
+@lru_cache(maxsize=1)
+def _places() -> frozenset[str]:
+    names = {"کشور", "استان", "شهرستان", "شهر", "روستا", "منطقه"}
+    for p in lexicon.provinces():
+        names.update([p["name"], *p["variants"]])
+    return frozenset(names | set(lexicon.cities()))
+
+
+def _before_run(before: list[Tok]) -> tuple[list[Tok], Tok | None]:
+    """The noun phrase that ends at the figure and the word before it; a place of its own
+    (``خسارات ناشی از حوادث رانندگی در کشور سالانه ...``) is stepped over."""
+    back = _run(before, forward=False, limit=4)
+    k = len(before) - len(back) - 1
+    while k >= 0 and back and before[k].text == "در" and " ".join(t.text for t in back) in _places() | {
+            f"استان {w}" for w in _places()}:
+        prefix = before[:k]
+        back = _run(prefix, forward=False, limit=4)
+        k = len(prefix) - len(back) - 1
+    return back, (before[k] if k >= 0 else None)
+
+
+def _after_attribution(toks: list[Tok], run: list[Tok]) -> bool:
+    """«به گزارش ایرنا»: the outlet that reports the news."""
+    k = toks.index(run[0])
+    return k >= 2 and toks[k - 1].text == "گزارش" and toks[k - 2].text == "به"
+
+
+def _purpose_in_statement(before: list[Tok]) -> list[Tok]:
+    """A purpose phrase fronted before the figure in its statement (``برای درمان سرپایی هر معتاد،
+    ۲۵۰ هزار ریال ...``), the nearest one."""
+    for k in range(len(before) - 1, -1, -1):
+        t = before[k]
+        if t.role == "punct" and t.text in ":؛":
+            break
+        if t.role == "purpose":
+            return _run(before[k + 1:], True, limit=4)
+    return []
+
+
+def _object_before(before: list[Tok]) -> list[Tok]:
+    """«وی میزان این وام را ۵ میلیون ریال اعلام کرد»: the object marked by «را» that the figure
+    qualifies."""
+    if before and before[-1].text == "را":
+        return _run(before[:-1], forward=False, limit=4)
+    return []
+
+
+def _clause_topic(before: list[Tok], stops: str = "punct") -> list[Tok]:
+    """The first noun phrase of the figure's clause: its subject or topic (``متوسط هزینه یک خانوار
+    ... ۴۱ میلیون ریال بوده``), after openers, quote colons and commas. With ``stops=":"`` the
+    clause is the whole quoted statement (``وی افزود: کمک معیشتی ...، برای خانوارهای ...``)."""
+    k = len(before)
+    while k > 0 and not (before[k - 1].role == "punct" and (stops == "punct" or before[k - 1].text in stops)
+                         or stops == "punct" and before[k - 1].text == "که"):
+        k -= 1
+    clause = before[k:]
+    i = 0
+    while i < len(clause):
+        if clause[i].role == "word":
+            run = _run(clause[i:], True, limit=4)
+            nxt = clause[i + len(run)] if i + len(run) < len(clause) else None
+            if not (len(run) == 1 and nxt is not None and nxt.role == "verb"):
+                return run   # «مقرر شده ...»: the noun part of a verb is not the topic
+            i += len(run)
+        i += 1
+    return []
+
+
+def about_spans(text: str, sent: tuple[int, int], fig_start: int, fig_end: int, kind: str,
+                noun: str | None = None, avoid: list[tuple[int, int]] = ()) -> list[tuple[int, int]]:
+    """The ``about`` phrases of one figure: (start, end) spans, the most telling first. ``noun``:
+    a head count's counted noun; ``avoid``: spans that are people and roles, never ``about``."""
+    toks = _tokens(text, sent[0], sent[1])
+    before = [t for t in toks if t.end <= fig_start]
+    after = [t for t in toks if t.start >= fig_end]
+    back, opener = _before_run(before)
+    purpose_before = back if opener is not None and opener.role == "purpose" else []
+    purpose_after = _run(after[1:], True) if after and after[0].role == "purpose" else []
+    partitive = after and after[0].text == "از" and noun in _GENERIC_NOUNS
+    chunks = _chunks(after[1 + len(_run(after[1:], True)):] if partitive else after)
+    predicate = _predicate(after)
+    near_verb = [predicate] if predicate else chunks[-1:]
+    obj = _object_before(before)
+    purpose_front = _purpose_in_statement(before)
+    topic = _clause_topic(before)
+    statement_topic = _clause_topic(before, ":؛")
+    if kind == "amount":
+        modifier = bool(_MODIFIER_UNIT.search(text[fig_start:fig_end]))
+        np_after = _run(after, True)
+        order = ([back, np_after, purpose_after, obj] if modifier else
+                 [np_after, purpose_after, purpose_before, obj, back, purpose_front])
+        order += [topic, statement_topic, *near_verb]
+    else:
+        # people: what the clause says they got, did or are (its predicate next to the verb),
+        # the noun that governs them, a purpose; the partitive «از ...» only names who they are
+        order = [*near_verb, purpose_before, back, obj, *chunks[:-1], purpose_front, topic, statement_topic]
+    # a phrase that names a kind of support or programme comes before one that does not, else the
+    # order above; the nearest such phrase of the sentence stands in when the structure gives none
+    runs = [r for r in order if r and not _overlaps(r, avoid) and not _after_attribution(toks, r)]
+    if not any(_has_term(r) for r in runs):
+        near = sorted((c for c in _chunks_all(toks) if _has_term(c) and not _overlaps(c, avoid)),
+                      key=lambda c: min(abs(c[0].start - fig_end), abs(fig_start - c[-1].end)))
+        runs += [_trim_to_term(c) for c in near[:1]]
+    runs.sort(key=lambda r: not _has_term(r))
+    out: list[tuple[int, int]] = []
+    used = 0
+    for run in runs:
+        c = _span(run)
+        if c is None or any(a < c[1] and c[0] < b for a, b in out):
+            continue
+        size = c[1] - c[0] + (1 if out else 0)
+        if used + size > ABOUT_MAX_CHARS:
+            continue
+        out.append(c)
+        used += size
+        if len(out) == 3:
+            break
+    return out
+
+
+# ---------------------------------------------------------------- speaker
+def _voices(ctx: DocContext) -> list[tuple[str | None, bool]]:
+    """Per sentence: (speaker, explicit), the official whose words the sentence holds."""
+    text, lay = ctx.body, ctx.layout
+    sents = ctx.sentences
+    by_sent: dict[int, list[Found]] = {}
+    for st in ctx.items("statement"):
+        by_sent.setdefault(st.data["sentence"], []).append(st)
+    para_of = _paragraph_index(ctx)
+    voices: list[tuple[str | None, bool]] = []
+    for i, (s, e) in enumerate(sents):
+        if i in by_sent:
+            voices.append((by_sent[i][-1].data["speaker"], True))
+        elif s < lay.headline_end or _ARTICLE_VOICE.match(text[s:e]) or _is_subheading(text, ctx.paragraphs[para_of[i]]):
+            voices.append((None, True))
+        elif i > 0:
+            voices.append((voices[-1][0], False))   # the statement carries on, also in the next paragraph
+        else:
+            voices.append((None, False))
+    # «... تحت پوشش قرار گرفتند. وی افزود: ...»: the next sentence's continuing verb claims it
+    for i in range(len(sents) - 1):
+        if voices[i][0] is None and not voices[i][1] and i + 1 in by_sent:
+            st = by_sent[i + 1][0]
+            if _speech_first_words().get(text[st.start:st.end]) and st.data["speaker"] \
+                    and para_of[i] in (para_of[i + 1], para_of[i + 1] - 1):
+                voices[i] = (st.data["speaker"], False)
+    return voices
+
+
+def _is_subheading(text: str, para: tuple[int, int]) -> bool:
+    """A short line in the body that does not end like a sentence (a subheading or an item title)."""
+    line = text[para[0]:para[1]]
+    return len(line.split()) <= 12 and not line.rstrip().endswith((".", "!", "؟", "?", ":"))
+
+
+def _paragraph_index(ctx: DocContext) -> list[int]:
+    paras = ctx.paragraphs
+    out, k = [], 0
+    for s, _ in ctx.sentences:
+        while k + 1 < len(paras) and s >= paras[k][1]:
+            k += 1
+        out.append(k)
+    return out
+
+
+def _speaker_at(ctx: DocContext, sent: int, pos: int, voices) -> str | None:
+    """Several statements in one sentence: the verb after the figure, else the last before it."""
+    here = [st for st in ctx.items("statement") if st.data["sentence"] == sent]
+    if len(here) > 1:
+        after = [st for st in here if st.start >= pos]
+        return (after[0] if after else here[-1]).data["speaker"]
+    return voices[sent][0]
+
+
+# ---------------------------------------------------------------- province
+@lru_cache(maxsize=1)
+def _codes() -> dict[str, str]:
+    return {p["name"]: p["code"] for p in lexicon.provinces()}
+
+
+_CLAUSE_MARK = re.compile(r"[،:؛]|(?<!\S)که(?!\S)")
+
+
+def _clause(text: str, sent: tuple[int, int], pos: int) -> tuple[int, int]:
+    """The clause around ``pos``: between commas, colons, semicolons and «که»."""
+    s, e = sent
+    left = s
+    for m in _CLAUSE_MARK.finditer(text, s, pos):
+        left = m.end()
+    right = _CLAUSE_MARK.search(text, pos, e)
+    return left, right.start() if right else e
+
+
+def _province_in(ctx: DocContext, start: int, end: int) -> set[str]:
+    return {p.data["name"] for p in ctx.items("province") if start <= p.start < end}
+
+
+def _nearest_place(ctx: DocContext, text: str, clause: tuple[int, int], f: Found) -> str | None:
+    """The place nearest the figure in its clause: a province's name, "" for the whole country
+    (``در سطح کشور ... و در استان خوزستان نیز ۳۵ نفر``), None when the clause names none.
+    Several provinces at the same distance are no single province."""
+    marks = [(p.start, p.end, p.data["name"]) for p in ctx.items("province") if clause[0] <= p.start < clause[1]]
+    marks += [(m.start(), m.end(), "") for m in _NATIONAL.finditer(text, clause[0], clause[1])]
+    if not marks:
+        return None
+    dist = lambda m: f.start - m[1] if m[1] <= f.start else (m[0] - f.end) * 1.5  # before it reads first
+    best = min(marks, key=dist)
+    ties = {m[2] for m in marks if dist(m) - dist(best) < 3}
+    return best[2] if len(ties) == 1 else ""
+
+
+def _office_province(ctx: DocContext, speaker: str | None) -> str | None:
+    if speaker is None:
+        return None
+    for off in ctx.items("official"):
+        if off.data["name"] == speaker:
+            span = off.data.get("organization_span") or off.data.get("title_span")
+            if span:
+                names = _province_in(ctx, span[0], span[1])
+                if len(names) == 1:
+                    return next(iter(names))
+                if _NATIONAL.search(ctx.body, span[0], span[1]):
+                    return ""   # a national office speaks for the whole country
+    return None
+
+
+def _people_spans(ctx: DocContext) -> list[tuple[int, int]]:
+    """Officials' names, titles, organisations and later mentions, and the model's people."""
+    out = [(e.start, e.end) for e in ctx.entities if e.label == "PER"]
+    for off in ctx.items("official"):
+        out.append((off.start, off.end))
+        out += [tuple(m) for m in off.data.get("mentions") or []]
+        out += [tuple(off.data[k]) for k in ("title_span", "organization_span") if off.data.get(k)]
+    return sorted(out)
+
+
+_LIST_NEXT = re.compile(r"\s*(?:[،,.؛]|و\s|است|بود|$)")
+_LIST_GAP = 3   # words a list item may put between two figures («، دو نفره»)
+
+
+def _listed_after(text: str, a: Found, b: Found) -> bool:
+    """``b`` is the next item of a list that ``a`` opens: only a comma or «و» and a few words between."""
+    between = text[a.end:b.start]
+    if "\n" in between or "." in between or not re.search(r"[،,]|(?<!\S)و(?!\S)", between):
+        return False
+    if not _LIST_NEXT.match(text, b.end):
+        return False  # «از این ۱۰۰ میلیارد، ۲۵ میلیارد شامل ...»: a part, not the next item
+    return len(between.replace("،", " ").replace(",", " ").split()) <= _LIST_GAP
+
+
+# ---------------------------------------------------------------- stage
+def apply(ctx: DocContext) -> DocContext:
+    text = ctx.body
+    figures = sorted(ctx.items("amount") + ctx.items("head_count"), key=lambda f: f.start)
+    if not figures:
+        return ctx
+    sents = ctx.sentences
+    voices = _voices(ctx)
+    events = ctx.items("event")
+    funding = next((k for k, ev in enumerate(events) if ev.data["type"] == "funding"), None)
+    last: tuple[int, str | None, str | None] | None = None   # (sentence, speaker, province)
+    prev: Found | None = None
+    avoid = _people_spans(ctx)
+    for f in figures:
+        si = ctx.sentence_at(f.start)
+        sent = sents[si] if sents else (0, len(text))
+        kind = f.kind
+        if prev is not None and prev.kind == kind and prev.data["about"] and _listed_after(text, prev, f):
+            f.data["about"] = prev.data["about"]  # «به ترتیب ۵۴۰۰ ریال، ۱۸۰۰ ریال و ...»: one list, one purpose
+        else:
+            f.data["about"] = [list(s) for s in about_spans(text, sent, f.start, f.end, kind, f.data.get("noun"),
+                                                            avoid)]
+        prev = f
+        speaker = _speaker_at(ctx, si, f.start, voices)
+        clause = _clause(text, sent, f.start)
+        place = _nearest_place(ctx, text, clause, f)
+        names = _province_in(ctx, *sent)
+        if place is not None:
+            province = place or None      # "" is the whole country
+        elif names:
+            province = next(iter(names)) if len(names) == 1 else None
+        else:
+            province = _office_province(ctx, speaker)
+            if province == "":
+                province = None
+            elif province is None and last is not None and last[1] == speaker and speaker is not None \
+                    and si - last[0] <= 3:
+                province = last[2]   # said once, it carries over in the same statement
+        f.data["province"] = province
+        f.data["province_code"] = _codes().get(province) if province else None
+        f.data["speaker"] = speaker
+        in_funding = funding is not None and bool(funding_words_in(text, *sent))
+        f.data["event"] = (funding if in_funding else 0) if events else None
+        last = (si, speaker, province)
+    return ctx
