@@ -2,10 +2,24 @@
 ``اول فروردین 1383``, ``آذرماه سال ۱۳۸۹``, ``سال 98`` (= 1398), ``1398/06/13``, ``۴/ ۱۲/ ۱۳۹۲``,
 and a month alone when the text marks it as a month (``از ابتدای بهمن ماه``, ``اواخر آذر``).
 
+Ordinal days from twenty-one up are compounds (``بیست و یکم``, ``بیست‌ویکم``, ``سی و یکمین روز``);
+an ordinal after ``هفته``/``دهه``/``نیمه`` (``هفته اول فروردین``) is not a day, the month alone is kept.
+
 Each date is ``{year, month, day}`` with unknown parts None; each distinct date is kept once
-per document. ``iso`` is the Gregorian date (jdatetime) when year, month and day are known; when
-the year is not stated but the publication date is, ``anchored_year`` is the latest year that
-puts the date no later than the publication date plus 31 days, and ``iso`` uses it.
+per document. ``iso`` is the Gregorian date (jdatetime) when year, month and day are known. When
+the year is not stated with the date, ``anchored_year`` is inferred and ``iso`` uses it, first
+match wins:
+
+1. a relative year right after the month: ``بهمن ماه امسال`` / ``سال جاری`` (the publication's
+   Jalali year), ``سال آینده`` (+1), ``سال گذشته`` / ``پارسال`` (-1);
+2. a year the same sentence states (``در سال ۱۴۰۲ ... تا پایان اسفند`` -> 1402; a month before the
+   month of a full date stated earlier in the sentence rolls to the next year); ``امسال`` /
+   ``سال جاری`` in the sentence count as the publication's year;
+3. with a publication date, a statement about plans (future verbs: ``خواهد``, ``قرار است``,
+   ``پیش‌بینی``..., no past ones): the first such month/day not before the publication date;
+4. a month said as a bound (``از ابتدای``, ``تا پایان``...) in a sentence without past verbs: the
+   latest year that puts it no later than three months after the publication date;
+5. otherwise the latest year that puts it no later than the publication date plus 31 days.
 """
 from __future__ import annotations
 
@@ -21,14 +35,24 @@ NAME = "dates"
 _B = rf"(?<![{LETTER}‌\d])"
 _E = rf"(?![{LETTER}\d])"
 _MONTH_CUE_BEFORE = re.compile(
-    r"(?:ابتدای|اوایل|اواسط|اواخر|پایان|انتهای|نیمه|نیمه اول|نیمه دوم|طی|ماه|روز|روزهای|از|تا|در|سفر|اول|آخر|آخرین|ماه‌های|ماههای)\s+$")
+    r"(?:(?:هفته|دهه|نیمه)\s+\S+|ابتدای|اوایل|اواسط|اواخر|پایان|انتهای|نیمه|نیمه اول|نیمه دوم|طی|ماه|روز|روزهای|از|تا|در|سفر|اول|آخر|آخرین|ماه‌های|ماههای)\s+$")
 _MONTH_CUE_AFTER = re.compile(r"\s*(?:ماه|امسال|سال|گذشته|آینده|جاری|‌ماه)(?![{L}])".replace("{L}", LETTER))
+
+
+_TENS = {"بیست": 20, "سی": 30}
+_UNIT_ORDINALS = ("یکم", "دوم", "سوم", "چهارم", "پنجم", "ششم", "هفتم", "هشتم", "نهم")
+# «بیست و یکم», «بیست‌ویکم», «بیست‌و‌یکم», «بیست ویکم»
+_TENS_JOIN = r"(?:\s*\u200c?\s*و\s*\u200c?\s*)"
+_COMPOUND = re.compile(rf"(بیست|سی){_TENS_JOIN}({'|'.join(_UNIT_ORDINALS)})(?:ین)?$")
+_NOT_A_DAY_BEFORE = re.compile(r"(?:هفته|هفته‌ی|هفته ی|دهه|دهه‌ی|نیمه|نیمه‌ی|قسط|مرحله|فصل|سه‌ماهه|سه ماهه|شش‌ماهه)\s+$")
 
 
 @lru_cache(maxsize=1)
 def _patterns() -> dict[str, re.Pattern]:
     months = "|".join(sorted(map(re.escape, lexicon.months()), key=len, reverse=True))
     ordinals = "|".join(sorted(map(re.escape, lexicon.ordinals()), key=len, reverse=True))
+    compound = rf"(?:بیست|سی){_TENS_JOIN}(?:{'|'.join(_UNIT_ORDINALS)})"
+    ordinals = f"{compound}|{ordinals}"
     day = rf"(?:\d{{1,2}}|(?:{ordinals})(?:ین)?(?:\s+روز)?)"
     month = rf"(?P<month>{months})(?:\s?‌?ماه)?{_E}"
     year = r"(?:\s+(?:سال\s+)?(?P<year>1[2-4]\d\d|\d\d)(?!\d)(?!\s*(?:نفر|درصد|تومان|ریال|میلیون|میلیارد|هزار)))?"
@@ -36,10 +60,10 @@ def _patterns() -> dict[str, re.Pattern]:
     return {
         "dmy": re.compile(rf"{_B}{days}\s*\.?\s*{month}{year}"),
         "my": re.compile(rf"{_B}{month}{year}"),
-        "years": re.compile(rf"{_B}(?:سال|سالهای|سال‌های|بودجه|بودجه سال)\s+(?P<years>(?:1[2-4]\d\d|\d\d)(?:\s*(?:و|تا|-|،)\s*(?:1[2-4]\d\d|\d\d))*)(?!\d)(?![/.]\d)(?!\s*(?:نفر|درصد|تومان|ریال|میلیون|میلیارد|هزار|سال))"),
+        "years": re.compile(rf"{_B}(?:سال|سالهای|سال‌های|بودجه|بودجه سال)(?:\s+|،(?=\d))(?P<years>(?:1[2-4]\d\d|\d\d)(?:\s*(?:و|تا|-|،)\s*(?:1[2-4]\d\d|\d\d))*)(?!\d)(?![/.]\d)(?!\s*(?:نفر|درصد|تومان|ریال|دلار|یورو|همت|میلیون|میلیارد|هزار|سال))"),
         "ymd": re.compile(r"(?<![\d/])(1[2-4]\d\d)\s?/\s?(\d{1,2})\s?/\s?(\d{1,2})(?![\d/])"),
         "dmy_num": re.compile(r"(?<![\d/])(\d{1,2})\s?/\s?(\d{1,2})\s?/\s?(1[2-4]\d\d)(?![\d/])"),
-        "day_token": re.compile(rf"\d{{1,2}}|(?:{ordinals})"),
+        "day_token": re.compile(rf"\d{{1,2}}|(?:{ordinals})(?:ین)?"),
     }
 
 
@@ -56,6 +80,9 @@ def _day(token: str) -> int | None:
     token = token.strip()
     if token.isdigit():
         return int(token)
+    m = _COMPOUND.match(token)
+    if m:
+        return _TENS[m.group(1)] + lexicon.ordinals()[m.group(2)]
     for suffix in ("ین",):
         if token.endswith(suffix) and token[: -len(suffix)] in lexicon.ordinals():
             token = token[: -len(suffix)]
@@ -66,19 +93,83 @@ def _valid(y, m, d) -> bool:
     return (m is None or 1 <= m <= 12) and (d is None or 1 <= d <= 31) and (y is None or 1200 <= y <= 1499)
 
 
-def anchor_year(month: int, day: int | None, published: _dt.date) -> int:
-    """The Jalali year that puts month/day no later than about a month after ``published``."""
+def anchor_year(month: int, day: int | None, published: _dt.date, ahead_days: int = 31) -> int:
+    """The latest Jalali year that puts month/day no later than ``ahead_days`` after ``published``."""
     import jdatetime
 
     pub = jdatetime.date.fromgregorian(date=published)
     year = pub.year
-    limit = published + _dt.timedelta(days=31)
+    limit = published + _dt.timedelta(days=ahead_days)
     try:
         if jdatetime.date(year, month, day or 1).togregorian() > limit:
             year -= 1
     except ValueError:
         pass
     return year
+
+
+def next_year(month: int, day: int | None, published: _dt.date) -> int:
+    """The Jalali year of the first month/day (a month alone: its month) not before ``published``."""
+    import jdatetime
+
+    pub = jdatetime.date.fromgregorian(date=published)
+    if day is None:
+        return pub.year if month >= pub.month else pub.year + 1
+    return pub.year if (month, day) >= (pub.month, pub.day) else pub.year + 1
+
+
+def jalali_year(published: _dt.date) -> int:
+    import jdatetime
+
+    return jdatetime.date.fromgregorian(date=published).year
+
+
+_RELATIVE_AFTER = re.compile(
+    r"\s*(?:ماه\s+)?(?:(?P<this>امسال|سال جاری|سال‌جاری|سال کنونی|سال حاضر)|(?P<next>سال آینده|سال آتی|سال بعد|سال دیگر)"
+    r"|(?P<last>سال گذشته|سال قبل|سال پیش|پارسال))")
+_THIS_YEAR = re.compile(r"امسال|سال جاری|سال‌جاری|سال کنونی")
+_SENTENCE_END = re.compile(r"[.!?؟\n]")
+_FUTURE = re.compile(r"خواهد|خواهند|خواهیم|خواهم|قرار است|قرار شده|پیش‌بینی|پیش بینی|برنامه‌ریزی|برنامه ریزی"
+                     r"|در نظر است|آینده|آتی|می‌شود|می‌شوند|می‌گردد|می‌یابد|آغاز می")
+_FUTURE_PHRASE = re.compile(r"خواه\S*\s+\S+")
+_PAST = re.compile(rf"تاکنون|تا کنون|تا به حال|تا امروز|گذشته|پارسال|شده|بوده|کرده|داده|(?<![{LETTER}])(?:شد|شدند|بود"
+                   rf"|بودند|کرد|کردند|داشت|داشتند|یافت|رسید|گرفت|گرفتند|داد|دادند)(?![{LETTER}])")
+_BOUND_BEFORE = re.compile(r"(?:از ابتدای|از اول|از آغاز|از|تا پایان|تا آخر|تا انتهای|تا|اوایل|اواسط|اواخر|پایان|ابتدای)\s+$")
+
+
+def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
+    s = max((m.end() for m in _SENTENCE_END.finditer(text, 0, start)), default=0)
+    m = _SENTENCE_END.search(text, end)
+    return s, (m.start() if m else len(text))
+
+
+def _infer_year(it: Found, text: str, stated: list[Found], published: _dt.date | None) -> int | None:
+    """``anchored_year`` of a date stated without a year (the rules in the module docstring)."""
+    mo, d = it.data["month"], it.data["day"]
+    rel = _RELATIVE_AFTER.match(text, it.end)
+    if rel and published is not None:
+        y = jalali_year(published)
+        return y if rel.group("this") else y + 1 if rel.group("next") else y - 1
+    ss, se = _sentence(text, it.start, it.end)
+    near = [f for f in stated if ss <= f.start < se and f.data["year"] is not None]
+    if near:
+        before = [f for f in near if f.start < it.start]
+        f = before[-1] if before else near[0]
+        y = f.data["year"]
+        if f.start < it.start and f.data["month"] is not None and mo < f.data["month"]:
+            y += 1  # «از ۱ اسفند ۱۴۰۲ تا پایان فروردین»
+        return y
+    if published is None:
+        return None
+    sentence = text[ss:se]
+    if _THIS_YEAR.search(sentence):
+        return jalali_year(published)
+    past = _PAST.search(_FUTURE_PHRASE.sub(" ", sentence))
+    if _FUTURE.search(sentence) and not past:
+        return next_year(mo, d, published)
+    if not past and _BOUND_BEFORE.search(text, max(0, it.start - 14), it.start):
+        return anchor_year(mo, d, published, ahead_days=92)
+    return anchor_year(mo, d, published)
 
 
 def to_iso(year: int | None, month: int | None, day: int | None) -> str | None:
@@ -118,6 +209,8 @@ def extract(ctx: DocContext) -> list[Found]:
     for m in pats["dmy"].finditer(text):
         if not free(*m.span()):
             continue
+        if not m.group("days")[:1].isdigit() and _NOT_A_DAY_BEFORE.search(text, max(0, m.start() - 12), m.start()):
+            continue  # «هفته اول فروردین»: the first week, not the first day (the month alone is kept below)
         mo = months[m.group("month")][0]
         y = _year(m.group("year"))
         days = [_day(t) for t in pats["day_token"].findall(m.group("days"))]
@@ -153,10 +246,15 @@ def extract(ctx: DocContext) -> list[Found]:
                 out.append(_item(y, None, None, m.start(), m.end(), "rule:dates.year", 0.9))
         taken.append(m.span())
     out.sort(key=lambda f: f.start)
-    return _dedupe(out, ctx.published)
+    for it in out:
+        if it.data["year"] is None and it.data["month"] is not None:
+            anchored = _infer_year(it, text, out, ctx.published)
+            if anchored is not None:
+                it.data["anchored_year"] = anchored
+    return _dedupe(out)
 
 
-def _dedupe(items: list[Found], published: _dt.date | None) -> list[Found]:
+def _dedupe(items: list[Found]) -> list[Found]:
     seen: dict[tuple, Found] = {}
     for it in items:
         key = (it.data["year"], it.data["month"], it.data["day"])
@@ -165,9 +263,5 @@ def _dedupe(items: list[Found], published: _dt.date | None) -> list[Found]:
             continue
         seen[key] = it
         y, mo, d = key
-        if y is None and mo is not None and published is not None:
-            it.data["anchored_year"] = anchor_year(mo, d, published)
-            it.data["iso"] = to_iso(it.data["anchored_year"], mo, d)
-        else:
-            it.data["iso"] = to_iso(y, mo, d)
+        it.data["iso"] = to_iso(y if y is not None else it.data.get("anchored_year"), mo, d)
     return list(seen.values())
