@@ -413,6 +413,14 @@ def _skip_openers(tokens: list[Tok], i: int) -> int:
             if _title_at(tokens, k) or _name_start(tokens, k):
                 return k
         return i
+    if tokens[i].text in ("گروه", "سرویس"):
+        # a news desk label: «گروه اجتماعی: مدیر کل ... گفت»
+        for k in range(i + 1, min(len(tokens), i + 4)):
+            if tokens[k].sent != tokens[i].sent or tokens[k].text in _PUNCT and tokens[k].text != ":":
+                break
+            if tokens[k].text == ":":
+                return _skip_openers(tokens, k + 1) if k + 1 < len(tokens) and tokens[k + 1].sent == tokens[i].sent \
+                    else i
     if i + 1 < len(tokens) and tokens[i].text in ("«", '"', "“") and _name_start(tokens, i + 1):
         return i + 1  # «حسین میرزایی» سخنگوی ...
     openers = [["در", "ادامه"], ["در", "پایان"], ["همچنین"], ["سپس"], ["بعد", "از", "آن"], ["در", "این", "نشست"],
@@ -512,7 +520,25 @@ class _Resolver:
         # a model span may run into the next words: keep it to name-like tokens
         while k > i + 1 and not _surname_ok(self.tokens, k - 1):
             k -= 1
-        return (i, k, None, ent.source, ent.score) if k > i else None
+        if k <= i:
+            return None
+        toks, lx = self.tokens, _lex()
+        s, honor = i, None
+        h = _match_seq(toks, s, lx["honor"])
+        while h and s + h < k:
+            honor = " ".join(t.text for t in toks[i:s + h])
+            s += h
+            h = _match_seq(toks, s, lx["honor"])
+        if k - s == 1 and toks[s].text in lx["first"]:
+            # a given name alone («سید حسن» of «سید حسن هفده تن»): the surname follows, else no name
+            while k < len(toks) and k - s < 3 and toks[k].sent == toks[s].sent and toks[k].text not in _PUNCT \
+                    and toks[k].text not in lx["stop"] and toks[k].text not in PRONOUNS \
+                    and re.match(f"[{LETTER}]", toks[k].text) and not (
+                        _title_at(toks, k) or _verb_at(toks, k) or _match_seq(toks, k, lx["orgs"])):
+                k += 1
+            if k - s == 1:
+                return None
+        return (s, k, honor, ent.source, ent.score)
 
     def _trim_to_ner(self, i: int, found):
         """A rule name that runs past the end of the model's PER span starting at the same word
@@ -659,6 +685,8 @@ class _Resolver:
                 self.roles.append(role)
                 owner = next((p for p in self.people if p.role and _same_role(p.role, role)), None)
                 speech = _speech_in_sentence(toks, role.end) if role.end < len(toks) else None
+                if speech is None and is_subj and i == j and toks[i].sent in self._said_by:
+                    speech = (j - 1, True)  # «به گفته رییس اتحادیه ...، ...»
                 subject = is_subj and speech is not None
                 mentioned.add(toks[i].sent)
                 if owner is not None:
