@@ -53,6 +53,8 @@ class Summary:
     earlier_errors: int = 0  # error rows already in the output (resume)
     filtered: int = 0  # records left out by --topic
     seconds: float = 0.0
+    ignored: list = field(default_factory=list)  # files in input directories of kinds that are not read
+    interrupted: bool = False  # stopped by Ctrl-C (SIGINT): what was written stands, --resume continues
 
     @property
     def records(self) -> int:
@@ -66,13 +68,30 @@ class Summary:
     def failed(self) -> bool:
         return bool(self.errors) or self.earlier_errors > 0
 
+    def rate(self) -> str:
+        """Documents a second, or seconds a document when that is under one a second."""
+        if not self.documents or not self.seconds:
+            return "no documents processed"
+        if self.documents_per_s >= 1:
+            return f"{self.documents_per_s:.1f} documents/s"
+        return f"{self.seconds / self.documents:.1f} s/document"
+
     def line(self) -> str:
         errors = ", ".join(f"{c}: {k}" for c, k in sorted(self.errors.items())) or "none"
         resumed = f", {self.skipped} already written" if self.skipped else ""
-        resumed += f", {self.filtered} on other topics left out" if self.filtered else ""
+        resumed += f", {_plural(self.filtered, 'record')} on other topics left out" if self.filtered else ""
         earlier = f" ({self.earlier_errors} earlier)" if self.earlier_errors else ""
-        return (f"{self.documents} documents, {self.records} records, errors {errors}{earlier}{resumed}, "
-                f"{self.seconds:.1f} s ({self.documents_per_s:.1f} documents/s)")
+        ignored = ""
+        if self.ignored:
+            names = ", ".join(str(p) for p in self.ignored[:5]) + (", ..." if len(self.ignored) > 5 else "")
+            ignored = (f", {_plural(len(self.ignored), 'file')} of kinds that are not read skipped ({names}; "
+                       f"read: .txt, .html, .htm, .warc, .warc.gz in directories)")
+        return (f"{_plural(self.documents, 'document')}, {_plural(self.records, 'record')}, errors {errors}{earlier}"
+                f"{resumed}{ignored}, {self.seconds:.1f} s ({self.rate()})")
+
+
+def _plural(n: int, noun: str) -> str:
+    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
 
 
 # ---------------------------------------------------------------- one document (in a worker)
@@ -309,28 +328,44 @@ def _bounded(docs: Iterable[InputDoc], slots: threading.Semaphore, stop: threadi
 def _pool(jobs: int, max_chars: int, fmt: str, tasks_per_worker: int | None = None, topic=None):
     import multiprocessing as mp
 
+    import signal
+
     methods = mp.get_all_start_methods()
     ctx = mp.get_context("forkserver" if "forkserver" in methods else "spawn")
     if ctx.get_start_method() == "forkserver":
         ctx.set_forkserver_preload(["welfare_nlp.pipeline", "welfare_nlp.batch", "spacy"])
-    return ctx.Pool(jobs, initializer=_init_worker, initargs=(max_chars, fmt, True, topic),
-                    maxtasksperchild=tasks_per_worker)
+    # the workers (and the fork server they come from) are born ignoring Ctrl-C, which inherits across fork and
+    # exec: the terminal sends it to every process of the group, and only this one handles it
+    main = threading.current_thread() is threading.main_thread()
+    old = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
+    try:
+        return ctx.Pool(jobs, initializer=_init_worker, initargs=(max_chars, fmt, True, topic),
+                        maxtasksperchild=tasks_per_worker)
+    finally:
+        if main:
+            signal.signal(signal.SIGINT, old)
 
 
-def _count_in_background(paths, fields, bar, limit: int | None = None) -> None:
+def _count_in_background(paths, fields, bar, limit: int | None = None, done=()) -> threading.Thread:
+    """A thread that counts the documents still to do (those not ``done``) and gives the bar its total
+    (and so its time left)."""
     def count():
-        n = sum(1 for _ in itertools.islice(read_inputs(paths, fields, prepare=False, content=False), limit))
+        docs = itertools.islice(read_inputs(paths, fields, prepare=False, content=False), limit)
+        n = sum(1 for d in docs if d.id not in done)
         bar.total = n
         bar.refresh()
 
-    threading.Thread(target=count, daemon=True, name="welfare-nlp-count").start()
+    thread = threading.Thread(target=count, daemon=True, name="welfare-nlp-count")
+    thread.start()
+    return thread
 
 
 def pending(paths: list[str], fields: Fields, max_bytes: int, limit: int | None, done: set[str],
             summary: Summary, max_expansion: int = DEFAULT_MAX_EXPANSION) -> Iterator[InputDoc]:
-    """The documents to process: read unprepared, the first ``limit``, those not ``done`` (counted as skipped)."""
+    """The documents to process: read unprepared, the first ``limit``, those not ``done`` (counted as
+    skipped); files of other kinds in input directories go to ``summary.ignored``."""
     docs: Iterable[InputDoc] = read_inputs(paths, fields, max_bytes=max_bytes, prepare=False,
-                                                   max_expansion=max_expansion)
+                                           max_expansion=max_expansion, ignored=summary.ignored)
     if limit is not None:
         docs = itertools.islice(docs, limit)
     for doc in docs:
@@ -375,7 +410,9 @@ def run(paths: Iterable[str], output: str | None = None, *, jobs: int = 1, fmt: 
     ``progress``: a bar on standard error (``None``: only when it is a terminal); ``log`` gets a
     line per failed document (default: standard error); ``limit`` stops after so many documents
     read (skipped ones included); ``on_outcome`` sees each result after it is written; ``topic``
-    keeps only records on that topic (others are counted, not written: a resumed run reads them again)."""
+    keeps only records on that topic (others are counted, not written: a resumed run reads them again).
+    Ctrl-C stops the run cleanly: the summary comes back with ``interrupted`` set (``resume`` continues).
+    A path ``"-"`` is standard input."""
     paths = list(paths)
     fields = fields or Fields()
     writer = open_writer(output, fmt, resume=resume, gz=gz)
@@ -406,6 +443,8 @@ def run(paths: Iterable[str], output: str | None = None, *, jobs: int = 1, fmt: 
                 process_many(batch, nlp, max_chars, fmt, topic) for batch in _batched(todo, chunksize))
         with progress_bar(progress, paths, fields, writer.done, limit) as bar, one_blas_thread():
             consume(outcomes, writer, summary, bar, log, on_outcome, slots)
+    except KeyboardInterrupt:  # Ctrl-C: what is written stands (whole lines); --resume continues
+        summary.interrupted = True
     finally:
         summary.seconds = time.perf_counter() - t0
         writer.close()
@@ -424,6 +463,6 @@ def progress_bar(progress: bool | None, paths=None, fields=None, done=(), limit:
     disable = None if progress is None else not progress  # None: only on a terminal
     bar = tqdm(total=None, unit="doc", desc="welfare-nlp", file=sys.stderr, disable=disable, dynamic_ncols=True,
                smoothing=0.05)
-    if not bar.disable and paths and not done:  # with resume the count would include the skipped ones
-        _count_in_background(paths, fields, bar, limit)
+    if not bar.disable and paths and "-" not in paths:  # standard input cannot be read twice
+        bar.counter = _count_in_background(paths, fields, bar, limit, done)
     return bar

@@ -39,9 +39,36 @@ def _extract(args) -> int:
     except WelfareNLPError as exc:
         print(f"welfare-nlp: {exc.message} [{exc.code}]", file=sys.stderr)
         return 2
-    if not args.quiet:
+    except ValueError as exc:  # an output that cannot be written as asked (a file where a directory goes)
+        print(f"welfare-nlp: {exc}", file=sys.stderr)
+        return 2
+    if not args.quiet or summary.interrupted:
         print(f"welfare-nlp: {summary.line()}", file=sys.stderr)
+    if summary.interrupted:
+        where = "standard output" if args.output == "-" else args.output
+        written = summary.documents - summary.filtered
+        again = "" if args.output == "-" else "; run the same command with --resume to continue where it stopped"
+        print(f"welfare-nlp: interrupted: {written:,} {'document' if written == 1 else 'documents'} written to "
+              f"{where}{again}", file=sys.stderr)
+        return 130
     return 1 if summary.failed else 0
+
+
+# output suffix -> format
+SUFFIXES = ((".jsonl.gz", "jsonl"), (".jsonl", "jsonl"), (".json.gz", "jsonl"), (".csv", "csv"),
+            (".parquet", "parquet"))
+
+
+def output_format(output: str, fmt: str | None) -> tuple[str, str | None]:
+    """``(format, problem)``: the format of ``--format``, else the one the output's suffix names, else
+    jsonl; ``problem`` says why an output whose suffix names another format than ``--format`` is refused."""
+    implied = next((f for suffix, f in SUFFIXES if output.lower().endswith(suffix)), None) if output != "-" else None
+    if fmt is None:
+        return implied or "jsonl", None
+    if implied is not None and implied != fmt:
+        return fmt, (f"-o {output} names {implied} output, but --format is {fmt}: drop --format, or give an output "
+                     f"that fits it ({'a directory' if fmt in ('csv', 'parquet') else 'OUT.jsonl or OUT.jsonl.gz'})")
+    return fmt, None
 
 
 def _schema(args) -> int:
@@ -122,13 +149,16 @@ def build_parser() -> argparse.ArgumentParser:
     ap.add_argument("--version", action="version", version=f"welfare-nlp {__version__}")
     sub = ap.add_subparsers(dest="command", required=True)
     ex = sub.add_parser("extract", help="extract records from files, directories and archives",
-                        description="PATH: .txt or .html file, directory (recursive: .txt, .html, .warc(.gz)), "
-                                    ".jsonl(.gz), .csv(.gz) or .warc(.gz)")
-    ex.add_argument("paths", nargs="+", metavar="PATH")
+                        description="PATH: .txt or .html file, directory (recursive: .txt, .html, .warc(.gz); other "
+                                    "files are skipped and named in the summary), .jsonl(.gz), .csv(.gz), .warc(.gz), "
+                                    "or - for standard input (JSON Lines, or one text document)")
+    ex.add_argument("paths", nargs="+", metavar="PATH", help="files, directories, archives; - for standard input")
     ex.add_argument("-o", "--output", default="-",
-                    help="output .jsonl or .jsonl.gz (default: standard output); a directory for csv/parquet")
+                    help="output .jsonl or .jsonl.gz (default, or -: standard output); a directory for csv/parquet "
+                         "tables (an output ending in .csv or .parquet is that format)")
     ex.add_argument("--format", choices=["jsonl", "csv", "parquet"], default=None,
-                    help="jsonl (default), or csv/parquet tables: documents, officials, amounts, head_counts")
+                    help="jsonl (default), or csv/parquet tables: documents, officials, amounts, head_counts "
+                         "(default: the output's suffix, else jsonl; a suffix naming another format is refused)")
     ex.add_argument("--gzip", action="store_true", help="gzip the JSON Lines (implied by an output ending in .gz)")
     ex.add_argument("-j", "--jobs", type=int, default=1, help="worker processes (default 1)")
     ex.add_argument("--resume", action="store_true", help="keep the output, skip the ids already in it")
@@ -138,7 +168,8 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--max-chars", type=int, default=500_000,
                     help="longest document accepted (characters, default 500,000); longer ones get an E003 line")
     ex.add_argument("--max-bytes", type=int, default=64 * 1024 * 1024,
-                    help="largest file, input line or archive record read (bytes)")
+                    help="largest file, input line or archive record read (bytes, default 67,108,864 = 64 MiB); "
+                         "larger ones get an E003 line")
     ex.add_argument("--max-expansion", type=int, default=200,
                     help="a .gz input may expand to at most this many times its size (default 200)")
     ex.add_argument("--scheduler", default=None, metavar="ADDRESS",
@@ -148,20 +179,23 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary line")
     ex.set_defaults(func=_extract)
     ev = sub.add_parser("evaluate-ner", help="entity-level P/R/F1 per label of the NER model on a CoNLL file")
-    ev.add_argument("file", metavar="FILE.conll")
+    ev.add_argument("file", metavar="FILE.conll", help="CoNLL file: a token and its BIO tag per line")
     ev.add_argument("--model", default=None, help="model directory (default: the shipped models/ner)")
     ev.add_argument("--labels", default=None, help="comma-separated labels to evaluate (default: the file's)")
     ev.add_argument("--scheme", default="auto",
                     help="annotation scheme (head) of the model to use: auto (the one whose labels cover most of "
                          "the file's labels; ties go to the model's default), or a name such as peyma, arman, parsner")
-    ev.add_argument("--json", action="store_true")
+    ev.add_argument("--json", action="store_true", help="the report as one JSON object")
     ev.set_defaults(func=_evaluate_ner)
     tr = sub.add_parser("train-ner", help="train the NER model (floret vectors + BiLSTM-CRF tagger as a spaCy "
                                          "component) and write it with its card")
     tr.add_argument("--data", default="../shared/data", help="folder with ner/ and news/")
-    tr.add_argument("--out", default="models/ner")
+    tr.add_argument("--out", default="models/ner",
+                    help="model directory to write, with its card and scores (default models/ner: replaces the "
+                         "shipped model)")
     tr.add_argument("--work", default="build/ner", help="scratch folder (corpora, vectors, training runs)")
-    tr.add_argument("--variant", default="combined", choices=["peyma", "combined"])
+    tr.add_argument("--variant", default="combined", choices=["peyma", "combined"],
+                    help="training corpora: peyma (PEYMA alone) or combined (PEYMA, ARMAN and ParsNER; default)")
     tr.add_argument("--arch", default="tagger", choices=["tagger", "cnn"],
                     help="tagger: BiLSTM-CRF (welfare_nlp.tagger, the shipped model); cnn: spaCy's CNN + "
                          "transition-based NER (the earlier model)")
@@ -204,16 +238,18 @@ def build_parser() -> argparse.ArgumentParser:
     tr.add_argument("--width", type=int, default=128, help="encoder width")
     tr.add_argument("--hidden", type=int, default=128, help="hidden width of the NER layer")
     tr.add_argument("--depth", type=int, default=4, help="encoder depth (CNN layers)")
-    tr.add_argument("--vectors-dim", type=int, default=100)
-    tr.add_argument("--vectors-bucket", type=int, default=50000)
-    tr.add_argument("--no-vectors", action="store_true")
-    tr.add_argument("--seed", type=int, default=0)
+    tr.add_argument("--vectors-dim", type=int, default=100, help="floret vector width (default 100)")
+    tr.add_argument("--vectors-bucket", type=int, default=50000, help="floret hash buckets (default 50,000)")
+    tr.add_argument("--no-vectors", action="store_true", help="train without floret vectors")
+    tr.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     tr.set_defaults(func=_train_ner)
     tt = sub.add_parser("train-topic", help="train the topic model (coarse topics, social vs rest) and write it with "
                                             "its card")
     tt.add_argument("--data", default="../shared/data", help="folder with news/farsnews_*.jsonl.gz")
-    tt.add_argument("--out", default="models/topic")
-    tt.add_argument("--seed", type=int, default=0)
+    tt.add_argument("--out", default="models/topic",
+                    help="model directory to write, with its card and metrics (default models/topic: replaces the "
+                         "shipped model)")
+    tt.add_argument("--seed", type=int, default=0, help="random seed of the split and the training (default 0)")
     tt.add_argument("--test-size", type=float, default=0.2, help="held-out share, stratified (default 0.2)")
     tt.add_argument("--C", type=float, default=10.0, help="inverse regularisation of the logistic regressions")
     tt.add_argument("--cv", type=int, default=5, help="folds of the extra cross-validation (0: none)")
@@ -232,8 +268,13 @@ def main(argv: list[str] | None = None) -> int:
             ap.error("--jobs must be at least 1")
         if args.resume and args.output == "-":
             ap.error("--resume needs an output file: -o OUT")
+        args.format, problem = output_format(args.output, args.format)
+        if problem:
+            ap.error(problem)
         if args.format in ("csv", "parquet") and args.output == "-":
             ap.error(f"--format {args.format} writes tables into a directory: -o DIR")
+        if args.paths.count("-") > 1:
+            ap.error("standard input (-) can be read once")
     return args.func(args)
 
 

@@ -8,8 +8,12 @@ input                      documents
                            publication date; id ``a``
 directory                  every ``.txt``, ``.html``, ``.htm``, ``.warc`` and ``.warc.gz``
                            below it, recursively, in name order; id = the path relative to
-                           the directory without the suffix (``2020/a`` for ``2020/a.txt``)
+                           the directory without the suffix (``2020/a`` for ``2020/a.txt``);
+                           other files are skipped and named in the run's summary
 ``.jsonl`` / ``.jsonl.gz`` one document per line: an object with id, text and date fields
+                           (and ``title``, which goes into the record)
+``-``                      standard input: JSON Lines if it starts with ``{``, else one text
+                           document with id ``stdin``
 ``.csv`` / ``.csv.gz``     one document per row, with a header naming the id, text and date
                            columns; the encoding is detected
 ``.warc`` / ``.warc.gz``   one document per HTML (or plain-text) 2xx response or resource
@@ -274,10 +278,13 @@ def _lines(fh, max_bytes: int) -> Iterator[bytes | None]:
 
 
 def _read_jsonl(path: Path, fields: Fields, max_bytes: int = DEFAULT_MAX_BYTES,
-                max_expansion: int = DEFAULT_MAX_EXPANSION) -> Iterator[InputDoc]:
+                max_expansion: int = DEFAULT_MAX_EXPANSION, stream=None) -> Iterator[InputDoc]:
+    import contextlib
+
     n = 0
     try:
-        with open_bounded(path, max_bytes, max_expansion) as bfh:
+        with (open_bounded(path, max_bytes, max_expansion) if stream is None else contextlib.nullcontext(stream)) \
+                as bfh:
             for n, data in enumerate(_lines(bfh, max_bytes), 1):
                 fallback = f"{path.name}:{n}"
                 if data is None:
@@ -303,7 +310,9 @@ def _read_jsonl(path: Path, fields: Fields, max_bytes: int = DEFAULT_MAX_BYTES,
                     yield InputDoc(doc_id, None, error=BadInputLine(f"line {n} has no string {fields.text!r}",
                                                                     doc_id=doc_id))
                     continue
-                yield InputDoc(doc_id, text, _date(obj, fields))
+                title = obj.get("title")
+                yield InputDoc(doc_id, text, _date(obj, fields),
+                               title=title.strip() if isinstance(title, str) and title.strip() else None)
     except (ExpansionLimit, *_ARCHIVE_ERRORS) as exc:
         yield _broken(path, f"{path.name}:{n + 1}", f"line {n}", exc)
 
@@ -412,9 +421,11 @@ def _kind(path: Path) -> str | None:
     return DOC_SUFFIXES.get(path.suffix.lower())
 
 
-def _walk(root: Path, rel: str = "", seen: set | None = None) -> Iterator[tuple[Path, str]]:
+def _walk(root: Path, rel: str = "", seen: set | None = None,
+          ignored: list | None = None) -> Iterator[tuple[Path, str]]:
     """(file, id) for the documents and WARC files below ``root``, in name order, one directory
-    listing in memory at a time. A directory reached twice (a symbolic link back up) is read once."""
+    listing in memory at a time. A directory reached twice (a symbolic link back up) is read once.
+    Other files (``.docx``, ``.csv``, ...) are skipped; their paths go to ``ignored`` (a list) if given."""
     seen = set() if seen is None else seen
     try:
         st = root.stat()
@@ -434,25 +445,65 @@ def _walk(root: Path, rel: str = "", seen: set | None = None) -> Iterator[tuple[
     for entry in entries:
         path = Path(entry.path)
         if entry.is_dir():
-            yield from _walk(path, f"{rel}{entry.name}/", seen)
+            yield from _walk(path, f"{rel}{entry.name}/", seen, ignored)
         elif entry.is_file() and (path.suffix.lower() in DOC_SUFFIXES or _kind(path) == "warc"):
             yield path, rel + (path.name if stems.get(path.stem, 0) > 1 else path.stem)
+        elif ignored is not None and entry.is_file() and not entry.name.startswith("."):
+            ignored.append(path)
+
+
+def _stdin(fields: Fields, max_bytes: int) -> Iterator[InputDoc]:
+    """The documents of standard input: JSON Lines if it starts with ``{``, else one text document
+    with id ``stdin``."""
+    stream = getattr(sys.stdin, "buffer", sys.stdin)
+    head = stream.read(1 << 16)
+    if head.lstrip(codecs.BOM_UTF8 + b" \t\r\n").startswith(b"{"):
+        yield from _read_jsonl(Path("stdin"), fields, max_bytes, stream=io.BufferedReader(_Prefixed(head, stream)))
+        return
+    data = head + stream.read(max_bytes + 1 - len(head)) if len(head) <= max_bytes else head
+    if len(data) > max_bytes:
+        yield _too_large("stdin", len(data), max_bytes)
+        return
+    yield InputDoc("stdin", None, raw=data, kind="text")
+
+
+class _Prefixed(io.RawIOBase):
+    """``head`` (bytes already read), then the rest of ``stream``."""
+
+    def __init__(self, head: bytes, stream):
+        self.head, self.stream = head, stream
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buf) -> int:
+        if self.head:
+            n = min(len(buf), len(self.head))
+            buf[:n], self.head = self.head[:n], self.head[n:]
+            return n
+        data = self.stream.read(len(buf))
+        buf[:len(data)] = data
+        return len(data)
 
 
 def read_inputs(paths: Iterable[str], fields: Fields | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES,
                 prepare: bool = True, content: bool = True,
-                max_expansion: int = DEFAULT_MAX_EXPANSION) -> Iterator[InputDoc]:
+                max_expansion: int = DEFAULT_MAX_EXPANSION, ignored: list | None = None) -> Iterator[InputDoc]:
     """The documents of ``paths``, streamed. With ``prepare=False`` text files, pages and WARC
     records come with undecoded ``raw`` bytes (call :func:`prepare` on each); ``content=False``
     does not even read them (to count documents). Every read is bounded: a document (file, line,
     record, field) over ``max_bytes`` is an error line, and a compressed file may expand to at most
-    ``max_expansion`` times its size (plus ``max_bytes``)."""
+    ``max_expansion`` times its size (plus ``max_bytes``). ``"-"`` is standard input (JSON Lines,
+    or one text document). Files in directories of kinds that are not read go to ``ignored``."""
     fields = fields or Fields()
     finish = _prepare if prepare else (lambda d: d)
     for p in paths:
+        if str(p) == "-":
+            yield from map(finish, _stdin(fields, max_bytes))
+            continue
         path = Path(p)
         if path.is_dir():
-            for f, doc_id in _walk(path):
+            for f, doc_id in _walk(path, ignored=ignored):
                 if _kind(f) == "warc":
                     yield from map(finish, _read_warc(f, max_bytes, content))
                 else:
