@@ -232,3 +232,26 @@ def test_topic_filter_keeps_only_that_topic(tmp_path):
     assert [r["id"] for r in rows] == ["s", "e"]
     assert rows[0]["topic"] == "social" or rows[0]["social_probability"] >= 0.5
     assert main(["extract", str(src), "-o", str(tmp_path / "x.jsonl"), "-q", "--topic", "gardening"]) == 2
+
+
+# ---------------------------------------------------------------- the package-level functions (issue 18)
+def test_package_extract_takes_what_pipeline_extract_takes_and_e003_speaks_library(nlp, tmp_path, capsys):
+    import welfare_nlp
+    from welfare_nlp.errors import DocumentTooLarge
+
+    text = "استان کرمان " * 20
+    with pytest.raises(DocumentTooLarge) as exc:
+        welfare_nlp.extract(text, max_chars=50, nlp=nlp)
+    assert exc.value.code == "E003" and "max_chars=None" in str(exc.value) and "--max-chars" not in str(exc.value)
+    rec = welfare_nlp.extract(text, max_chars=None, nlp=nlp)
+    assert rec.provinces[0].code == "IR-08"
+    assert welfare_nlp.extract_doc(text, max_chars=None, nlp=nlp)._.record.provinces[0].code == "IR-08"
+    with pytest.raises(DocumentTooLarge):
+        welfare_nlp.extract("کار " * 200_000, nlp=nlp)   # the default limit still holds
+    # the command line speaks in its own terms
+    f = tmp_path / "long.txt"
+    f.write_text(text, encoding="utf-8")
+    out = tmp_path / "o.jsonl"
+    assert main(["extract", str(f), "-o", str(out), "--max-chars", "50", "-q"]) == 1
+    msg = json.loads(out.read_text(encoding="utf-8"))["error"]["message"]
+    assert "--max-chars" in msg and "max_chars=None" not in msg

@@ -23,18 +23,27 @@ def load(**kwargs):
     return _load(**kwargs)
 
 
-def extract(text, *, id=None, published=None):
-    """The record (a ``welfare_nlp.record.Record``) for one document."""
+_DEFAULT = object()  # max_chars not given: the pipeline's limit (welfare_nlp.pipeline.MAX_CHARS)
+
+
+def extract(text, *, id=None, published=None, nlp=None, max_chars=_DEFAULT):
+    """The record (a ``welfare_nlp.record.Record``) for one document (see ``welfare_nlp.pipeline.extract``):
+    ``nlp`` a pipeline from ``load()`` (default: the shipped one, loaded once), ``max_chars`` the longest
+    text accepted (500,000 characters; ``None``: no limit; longer text raises E003)."""
     from .pipeline import extract as _extract
 
-    return _extract(text, id=id, published=published)
+    return _extract(text, id=id, published=published, nlp=nlp, **_limit(max_chars))
 
 
-def extract_doc(text, *, id=None, published=None):
-    """The spaCy ``Doc`` for one document, with ``doc._.record``."""
+def extract_doc(text, *, id=None, published=None, nlp=None, max_chars=_DEFAULT):
+    """The spaCy ``Doc`` for one document, with ``doc._.record`` (arguments as ``extract``)."""
     from .pipeline import extract_doc as _extract_doc
 
-    return _extract_doc(text, id=id, published=published)
+    return _extract_doc(text, id=id, published=published, nlp=nlp, **_limit(max_chars))
+
+
+def _limit(max_chars) -> dict:
+    return {} if max_chars is _DEFAULT else {"max_chars": max_chars}
 
 
 def json_schema():

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from .errors import ExtractionFailed, OutputNotResumable, WelfareNLPError
+from .errors import DocumentTooLarge, ExtractionFailed, OutputNotResumable, WelfareNLPError
 from .inputs import DEFAULT_MAX_BYTES, DEFAULT_MAX_EXPANSION, Fields, InputDoc, prepare, read_inputs
 
 FORMATS = ("jsonl", "csv", "parquet")
@@ -159,6 +159,8 @@ def _outcome(doc: InputDoc, result, fmt: str, topic) -> Outcome:
     from .record import ErrorInfo, ErrorRecord
 
     err = result if isinstance(result, WelfareNLPError) else None
+    if isinstance(err, DocumentTooLarge) and "characters" in err.detail:  # the fix in a batch run's terms
+        err = DocumentTooLarge(err.detail, doc_id=err.doc_id, hint=DocumentTooLarge.CLI)
     if err is not None:
         rec = ErrorRecord(id=doc.id, error=ErrorInfo(code=err.code, message=err.message))
     else:

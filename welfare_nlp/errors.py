@@ -42,7 +42,14 @@ class NotText(WelfareNLPError):
 
 class DocumentTooLarge(WelfareNLPError):
     code = "E003"
-    template = "{detail}: over the size limit; raise --max-chars (text) or --max-bytes (files, lines), or split it"
+    template = "{detail}: over the size limit; {hint}"
+    # the fix in the caller's terms: a library call (the default), a command line run, a file read
+    LIBRARY = "pass max_chars=None to lift the limit (or a larger max_chars=), or split the text"
+    CLI = "raise --max-chars (text) or --max-bytes (files, lines), or split it"
+    BYTES = "raise --max-bytes (max_bytes= in welfare_nlp.batch.run and read_inputs), or split it"
+
+    def __init__(self, detail: str = "", *, doc_id: str | None = None, hint: str | None = None):
+        super().__init__(detail, doc_id=doc_id, hint=hint or self.LIBRARY)
 
 
 class DecodeFailed(WelfareNLPError):
@@ -56,8 +63,12 @@ class BadInputLine(WelfareNLPError):
 
 
 class BadPublished(WelfareNLPError):
+    """No longer raised by extraction: a publication date that cannot be read (ISO, other Gregorian forms
+    or Jalali) leaves ``published`` null with a ``W006`` line in the record's ``warnings``. Kept so that
+    code catching it still imports, and E006 keeps its meaning."""
+
     code = "E006"
-    template = "the publication date {detail} is not an ISO date (YYYY-MM-DD)"
+    template = "the publication date {detail} could not be read as a Gregorian or Jalali date"
 
 
 class InputNotFound(WelfareNLPError):

@@ -194,7 +194,7 @@ _prepare = prepare
 # ---------------------------------------------------------------- readers
 def _too_large(doc_id: str, size: int, max_bytes: int) -> InputDoc:
     return InputDoc(doc_id, None, error=DocumentTooLarge(f"{size:,} bytes (the limit is {max_bytes:,})",
-                                                         doc_id=doc_id))
+                                                         doc_id=doc_id, hint=DocumentTooLarge.BYTES))
 
 
 def _read_file(path: Path, doc_id: str, kind: str, max_bytes: int, content: bool) -> InputDoc:
@@ -289,7 +289,7 @@ def _read_jsonl(path: Path, fields: Fields, max_bytes: int = DEFAULT_MAX_BYTES,
                 fallback = f"{path.name}:{n}"
                 if data is None:
                     yield InputDoc(fallback, None, error=DocumentTooLarge(f"line {n} is longer than {max_bytes:,} bytes",
-                                                                          doc_id=fallback))
+                                                                          doc_id=fallback, hint=DocumentTooLarge.BYTES))
                     continue
                 line = data.decode("utf-8-sig" if n == 1 else "utf-8", errors="replace")
                 if not line.strip():
