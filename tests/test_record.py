@@ -50,12 +50,13 @@ def test_schema_rejects_unknown_fields():
 
 
 def test_bad_input_gets_coded_errors(extract):
-    from welfare_nlp.errors import BadPublished, EmptyDocument, NotText
+    from welfare_nlp.errors import EmptyDocument, NotText
 
     with pytest.raises(EmptyDocument) as e:
         extract("   \n", id="blank")
     assert e.value.code == "E001" and "blank" in str(e.value)
     with pytest.raises(NotText):
         extract(b"bytes", id="b")
-    with pytest.raises(BadPublished):
-        extract("متن", id="d", published="yesterday")
+    # an unreadable publication date no longer stops the document: published is null, with a warning
+    rec = extract("متن", id="d", published="yesterday")
+    assert rec.published is None and len(rec.warnings) == 1 and "'yesterday'" in rec.warnings[0]

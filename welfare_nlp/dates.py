@@ -265,3 +265,87 @@ def _dedupe(items: list[Found]) -> list[Found]:
         y, mo, d = key
         it.data["iso"] = to_iso(y if y is not None else it.data.get("anchored_year"), mo, d)
     return list(seen.values())
+
+
+# ---------------------------------------------------------------- publication dates
+_GREGORIAN_MONTHS = {
+    "ژانویه": 1, "ژانویهٔ": 1, "فوریه": 2, "مارس": 3, "آوریل": 4, "مه": 5, "می": 5, "ژوئن": 6, "ژوئیه": 7,
+    "جولای": 7, "اوت": 8, "آگوست": 8, "سپتامبر": 9, "اکتبر": 10, "نوامبر": 11, "دسامبر": 12,
+}
+_NUMERIC_DATE = re.compile(r"(?<!\d)(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})(?!\d)")
+_NUMERIC_DMY = re.compile(r"(?<!\d)(\d{1,2})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{4})(?!\d)")
+_NAMED_DATE = re.compile(rf"(?<!\d)(\d{{1,2}})\s*([{LETTER}‌]+?)(?:\s*‌?ماه)?\s*[,،]?\s*(?:سال\s*)?(\d{{4}})(?!\d)")
+_NAMED_MDY = re.compile(rf"([{LETTER}‌]+?)(?:\s*‌?ماه)?\s+(\d{{1,2}})\s*[,،]\s*(\d{{4}})(?!\d)")
+
+
+def _calendar_date(y: int, m: int, d: int, jalali: bool | None = None) -> _dt.date | None:
+    """A Gregorian date from a year, month and day, in the Jalali calendar when the year is 12xx-14xx."""
+    import jdatetime
+
+    try:
+        if jalali or (jalali is None and 1200 <= y <= 1499):
+            return jdatetime.date(y, m, d).togregorian()
+        if 1800 <= y <= 2199:
+            return _dt.date(y, m, d)
+    except ValueError:
+        return None
+    return None
+
+
+def parse_publication_date(value) -> _dt.date | None:
+    """The publication date of a document as a Gregorian date, or None when it cannot be read.
+
+    Reads ``datetime``/``date`` objects and text: ISO (``2023-11-11``, ``2023-11-11T10:00:00+03:30``),
+    ``2023/11/11``, ``11/11/2023`` (day first), RFC 2822 (``Sat, 11 Nov 2023 10:00:00 +0330``), English
+    month names (``11 November 2023``), and Jalali dates, which are converted: ``1402/08/20``,
+    ``۱۴۰۲-۰۸-۲۰``, ``20 آبان 1402``, ``۲۰ آبان‌ماه ۱۴۰۲``, a weekday or a time around them allowed.
+    A Persian Gregorian month name (``۱۱ نوامبر ۲۰۲۳``) is read too. The calendar is told by the year
+    (1200-1499 Jalali, 1800-2199 Gregorian)."""
+    if isinstance(value, _dt.datetime):
+        return value.date()
+    if isinstance(value, _dt.date):
+        return value
+    if not isinstance(value, str):
+        return None
+    from .normalize import normalize_text
+
+    raw = value.strip()
+    if not raw:
+        return None
+    try:
+        return _dt.date.fromisoformat(raw[:10])
+    except ValueError:
+        pass
+    text = normalize_text(raw)
+    m = _NUMERIC_DATE.search(text)
+    if m:
+        return _calendar_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    m = _NUMERIC_DMY.search(text)
+    if m:
+        d, mo = int(m.group(1)), int(m.group(2))
+        if mo > 12 >= d:
+            d, mo = mo, d  # «12/25/2023»: month first
+        return _calendar_date(int(m.group(3)), mo, d)
+    months = lexicon.months()
+    for pat, order in ((_NAMED_DATE, "dmy"), (_NAMED_MDY, "mdy")):
+        for m in pat.finditer(text):
+            d, name, y = (m.group(1), m.group(2), m.group(3)) if order == "dmy" else (m.group(2), m.group(1), m.group(3))
+            name = name.strip("‌ ")
+            if name.endswith("ماه") and name[:-3].strip("‌ ") in months:
+                name = name[:-3].strip("‌ ")
+            if name in months:
+                return _calendar_date(int(y), months[name][0], int(d), jalali=True)
+            if name in _GREGORIAN_MONTHS:
+                return _calendar_date(int(y), _GREGORIAN_MONTHS[name], int(d), jalali=False)
+    from email.utils import parsedate_to_datetime
+
+    try:
+        return parsedate_to_datetime(raw).date()
+    except (TypeError, ValueError, IndexError):
+        pass
+    for fmt in ("%d %B %Y", "%d %b %Y", "%B %d, %Y", "%b %d, %Y", "%B %d %Y", "%b %d %Y"):
+        try:
+            return _dt.datetime.strptime(" ".join(raw.replace(",", ", ").split()).replace(" ,", ","), fmt).date()
+        except ValueError:
+            continue
+    return None

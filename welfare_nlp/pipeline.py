@@ -6,7 +6,7 @@ import threading
 from typing import Any, Iterable, Iterator
 
 from .context import DocContext, Found
-from .errors import (BadPublished, DocumentTooLarge, EmptyDocument, ExtractionFailed, NotText, NotUnicode,
+from .errors import (DocumentTooLarge, EmptyDocument, ExtractionFailed, NotText, NotUnicode,
                      WelfareNLPError)
 from .factories import STAGES, register_spacy
 from .record import (Amount, City, Date, Entity, Event, HeadCount, Official, Organization, Percentage,
@@ -72,17 +72,22 @@ def default_nlp():
         return _DEFAULT
 
 
-def parse_published(published: Any, doc_id: str | None = None) -> _dt.date | None:
-    if published is None or published == "":
+def parse_published(published: Any, doc_id: str | None = None,
+                    warnings: list[str] | None = None) -> _dt.date | None:
+    """The publication date as a Gregorian date: ISO or other Gregorian forms, or a Jalali date
+    (``1402/08/20``, ``۲۰ آبان ۱۴۰۲``), converted (``dates.parse_publication_date``). A value that
+    cannot be read is not an error: it gives None, and a line saying so is added to ``warnings``
+    (the record's ``warnings``); the document is still extracted."""
+    from .dates import parse_publication_date
+
+    if published is None or (isinstance(published, str) and not published.strip()):
         return None
-    if isinstance(published, _dt.datetime):
-        return published.date()
-    if isinstance(published, _dt.date):
-        return published
-    try:
-        return _dt.date.fromisoformat(str(published).strip()[:10])
-    except ValueError:
-        raise BadPublished(repr(published), doc_id=doc_id) from None
+    date = parse_publication_date(published)
+    if date is None and warnings is not None:
+        shown = repr(published) if len(repr(published)) <= 80 else repr(published)[:77] + "..."
+        warnings.append(f"W006: the publication date {shown} could not be read as a Gregorian or Jalali "
+                        "date; published is null and year-less dates are not anchored")
+    return date
 
 
 # longest document ``extract`` accepts (characters): 12 times the longest article of the news
@@ -98,7 +103,8 @@ def _make_doc(nlp, text: Any, id: str | None, published: Any, max_chars: int | N
         raise EmptyDocument("", doc_id=id)
     if max_chars is not None and len(text) > max_chars:
         raise DocumentTooLarge(f"{len(text):,} characters (the limit is {max_chars:,})", doc_id=id)
-    pub = parse_published(published, id)
+    warnings: list[str] = []
+    pub = parse_published(published, id, warnings)
     try:
         doc = nlp.make_doc(text)  # the tokenizer refuses text that is not valid Unicode
     except NotUnicode as exc:
@@ -106,6 +112,7 @@ def _make_doc(nlp, text: Any, id: str | None, published: Any, max_chars: int | N
     doc._.wnlp.published = pub
     doc.user_data["id"] = id
     doc.user_data["published"] = pub.isoformat() if pub else None
+    doc.user_data["warnings"] = warnings
     return doc
 
 
@@ -305,4 +312,7 @@ def _events(ctx: DocContext, rec: dict, dates: list) -> list[Event]:
 
 
 def record_from_doc(doc) -> Record:
-    return build_record(doc._.wnlp, doc.user_data.get("id"))
+    rec = build_record(doc._.wnlp, doc.user_data.get("id"))
+    if doc.user_data.get("warnings"):
+        rec.warnings = list(doc.user_data["warnings"])
+    return rec

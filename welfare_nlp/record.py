@@ -94,7 +94,9 @@ class Date(Item):
     year: Optional[int] = Field(None, description="Jalali year as stated")
     month: Optional[int] = None
     day: Optional[int] = None
-    anchored_year: Optional[int] = Field(None, description="Jalali year inferred from the publication date")
+    anchored_year: Optional[int] = Field(None, description="Jalali year inferred for a date stated without one: from "
+                                                           "a relative or stated year in its sentence, else from the "
+                                                           "publication date")
     iso: Optional[str] = Field(None, description="Gregorian date when year, month and day are known")
     mentions: list[Span] = Field(default_factory=list)
 
@@ -153,6 +155,9 @@ class Record(_Model):
                                                             "(the model's binary head)")
     encoding: Optional[str] = Field(None, description="the input's detected text encoding (files, HTML, WARC, CSV)")
     title: Optional[str] = Field(None, description="the page title of an HTML or WARC input")
+    warnings: list[str] = Field(default_factory=list,
+                                description="problems with the input that did not stop the extraction, e.g. a "
+                                            "publication date that could not be read (then `published` is null)")
 
     def to_json(self) -> str:
         return dumps_line(self.model_dump(mode="json", exclude_none=False))
