@@ -679,6 +679,13 @@ class _Resolver:
                         self._speaks(self.last_speaker, speech)
                     i = j + 1
                     continue
+                speech = _speech_in_sentence(toks, j)
+                if pending_role is not None and speech and toks[j].sent - pending_role.sent <= 3:
+                    # «وی افزود» after an unnamed role spoke: the role's statement goes on
+                    self.statements.append((pending_role, speech[0]))
+                    self._quote(_role_text(pending_role), speech[0])
+                    i = j + 1
+                    continue
             # ---- a role without a name next to it
             role = _role_at(toks, i)
             if role:
@@ -706,7 +713,7 @@ class _Resolver:
                         pending_role = role
                         self.last_speaker = None
                         self.statements.append((role, speech[0]))
-                        self._quote(role.title + (" " + role.organization if role.organization else ""), speech[0])
+                        self._quote(_role_text(role), speech[0])
                 i = role.end
                 continue
             i += 1
@@ -899,6 +906,10 @@ def _history_column(ctx: DocContext) -> bool:
     if any(m in lead for m in _HISTORY_MARKERS):
         return True
     return len(_entry_re().findall(ctx.body, 0, 200_000)) >= 3
+
+
+def _role_text(role: Role) -> str:
+    return role.title + (" " + role.organization if role.organization else "")
 
 
 def _is_official(p: Person) -> bool:
