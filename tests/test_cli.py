@@ -204,3 +204,12 @@ def test_ctrl_c_with_two_jobs_stops_cleanly_and_says_how_to_resume(tmp_path):
     assert 0 < written < 3000
     assert f"interrupted: {written:,} documents written to {out}" in err and "--resume" in err
     assert len({r["id"] for r in _read(out)}) == written   # whole lines only: --resume continues from them
+
+
+def test_a_jsonl_title_goes_into_the_record(tmp_path):
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"id": "t1", "title": "خبر بهزیستی", "text": DOC_B}, ensure_ascii=False) + "\n",
+                   encoding="utf-8")
+    out = tmp_path / "o.jsonl"
+    assert main(["extract", str(src), "-o", str(out), "-q"]) == 0
+    assert _read(out)[0]["title"] == "خبر بهزیستی"

@@ -31,7 +31,7 @@ def test_every_table_with_its_columns(extract):
     assert tuple(frames) == TABLES
     for name in TABLES:
         assert list(frames[name].columns) == COLUMNS[name]
-    assert frames.documents.loc[0, "id"] == "d1" and frames.documents.loc[0, "n_officials"] == 1
+    assert frames.documents.loc[0, "doc_id"] == "d1" and frames.documents.loc[0, "n_officials"] == 1
     a = frames.amounts.iloc[0]
     assert (a["doc_id"], a["value"], a["currency"], a["value_toman"], a["province"], a["qualifier"]) == \
         ("d1", 360e9, "IRR", 36e9, "کرمان", "more_than")
@@ -89,7 +89,7 @@ def test_error_rows_and_inputs_of_every_kind(tmp_path, extract):
         fh.write("\n".join(lines) + "\n\n")
     for frames in (read_records(f), read_records(tmp_path), to_frames(f), to_frames(lines),
                    to_frames([rec, err]), to_frames([json.loads(lines[0]), err])):
-        assert list(frames.documents["id"]) == ["d1", "bad"]
+        assert list(frames.documents["doc_id"]) == ["d1", "bad"]
         assert list(frames.documents["error_code"].fillna("")) == ["", "E001"]
         assert list(frames.officials["doc_id"]) == ["d1"]
     empty = to_frames([])

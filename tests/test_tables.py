@@ -28,7 +28,7 @@ def _csv(path):
 def test_rows_of_a_record_and_of_an_error(extract):
     data = json.loads(extract(DOC_A, id="a").to_json())
     t = rows(data)
-    assert [r["id"] for r in t["documents"]] == ["a"] and t["documents"][0]["province_codes"] == "IR-08"
+    assert [r["doc_id"] for r in t["documents"]] == ["a"] and t["documents"][0]["province_codes"] == "IR-08"
     assert t["officials"][0]["name"] == "عباس صادق زاده" and t["officials"][0]["doc_id"] == "a"
     assert [(r["value"], r["currency"]) for r in t["amounts"]] == [(360e9, "IRT")]
     assert [(r["value"], r["noun"]) for r in t["head_counts"]] == [(2500.0, "نفر")]
@@ -42,7 +42,7 @@ def test_csv_tables_from_the_command_line(src, tmp_path):
     out = tmp_path / "tables"
     assert main(["extract", str(src), "-o", str(out), "--format", "csv", "-q"]) == 1  # "empty" failed
     docs = _csv(out / "documents.csv")
-    assert [(d["id"], d["error_code"]) for d in docs] == [("a", ""), ("b", ""), ("empty", "E001")]
+    assert [(d["doc_id"], d["error_code"]) for d in docs] == [("a", ""), ("b", ""), ("empty", "E001")]
     assert docs[1]["provinces"] == "گیلان" and docs[0]["published"] == "2020-01-05"
     assert {(r["doc_id"], float(r["value"])) for r in _csv(out / "amounts.csv")} == {("a", 360e9), ("b", 20e6)}
     heads = {(r["doc_id"], float(r["value"]), r["unit"]) for r in _csv(out / "head_counts.csv")}
@@ -56,10 +56,10 @@ def test_parquet_tables_read_back_with_pandas(src, tmp_path):
     out = tmp_path / "pq"
     run([str(src)], str(out), fmt="parquet", progress=False, log=lambda m: None)
     docs = pd.read_parquet(out / "documents")
-    assert list(docs["id"]) == ["a", "b", "empty"] and list(docs["error_code"].isna()) == [True, True, False]
+    assert list(docs["doc_id"]) == ["a", "b", "empty"] and list(docs["error_code"].isna()) == [True, True, False]
     amounts = pd.read_parquet(out / "amounts")
     assert amounts["value"].dtype == "float64" and sorted(amounts["doc_id"]) == ["a", "b"]
-    merged = amounts.merge(docs, left_on="doc_id", right_on="id")
+    merged = amounts.merge(docs, on="doc_id")
     assert set(merged["provinces"]) == {"کرمان", "گیلان"}
 
 
@@ -82,7 +82,7 @@ def test_csv_resume_drops_the_rows_of_an_unfinished_document(tmp_path):
     assert w.done == {"a", "b"} and w.earlier_errors == 2
     w.write("c", _payload("c"))
     w.close()
-    assert [r["id"] for r in _csv(tmp_path / "documents.csv")] == ["a", "b", "c"]
+    assert [r["doc_id"] for r in _csv(tmp_path / "documents.csv")] == ["a", "b", "c"]
     assert [r["doc_id"] for r in _csv(tmp_path / "amounts.csv")] == ["a", "b", "c"]
 
 
@@ -101,7 +101,7 @@ def test_parquet_resume_removes_parts_without_their_documents_part(tmp_path):
     w.close()
     import pyarrow.parquet as pq
 
-    assert pq.read_table(tmp_path / "documents").column("id").to_pylist() == ["a", "b", "c"]
+    assert pq.read_table(tmp_path / "documents").column("doc_id").to_pylist() == ["a", "b", "c"]
     assert pq.read_table(tmp_path / "amounts").column("doc_id").to_pylist() == ["a", "b", "c"]
 
 
@@ -112,3 +112,43 @@ def test_tables_need_a_directory(src, tmp_path):
     f.write_text("x")
     with pytest.raises(ValueError):
         CsvTables(str(f))
+
+
+# ---------------------------------------------------------------- issue 18: keys, topics, repeated figures
+REPEATED = ("۳۶۰ میلیارد تومان برای ۱۴ هزار و ۵۰۰ خانوار\n"
+            "معاون وزیر گفت: ۳۶۰ میلیارد تومان تسهیلات به ۱۴ هزار و ۵۰۰ خانوار مددجو و ۱۴ هزار و ۵۰۰ نفر کارجو "
+            "پرداخت می‌شود و ۲۰ میلیارد تومان دیگر برای آموزش است.")
+
+
+def test_every_table_is_keyed_by_doc_id_and_csv_documents_has_the_topic_columns(src, tmp_path):
+    from welfare_nlp.frames import COLUMNS as FRAME_COLUMNS
+
+    assert all(cols[0][0] == "doc_id" for cols in COLUMNS.values())
+    assert FRAME_COLUMNS["documents"][0] == "doc_id"
+    out = tmp_path / "t"
+    assert main(["extract", str(src), "--format", "csv", "-o", str(out), "-q"]) == 1
+    docs = _csv(out / "documents.csv")
+    assert {"topic", "topic_probability", "social_probability", "n_events"} <= set(docs[0])
+    assert docs[0]["topic"] and 0 < float(docs[0]["social_probability"]) <= 1
+    assert [c for c, _ in COLUMNS["documents"]] == FRAME_COLUMNS["documents"]   # the same columns as frames
+
+
+def test_repeated_mentions_of_a_figure_are_kept_and_marked(extract):
+    data = json.loads(extract(REPEATED, id="r").to_json())
+    t = rows(data)
+    amounts = [(r["value"], r["figure"], r["repeat"]) for r in t["amounts"]]
+    assert amounts == [(360e9, 1, False), (360e9, 1, True), (20e9, 2, False)]
+    heads = [(r["value"], r["noun"], r["repeat"]) for r in t["head_counts"]]
+    assert len(heads) == 3 and [h[2] for h in heads].count(True) == 1   # the people are another figure
+    assert sum(r["value"] for r in t["amounts"] if not r["repeat"]) == 380e9
+
+
+def test_frames_sums_without_repeats_count_each_figure_once(extract):
+    pytest.importorskip("pandas")
+    import welfare_nlp
+
+    frames = welfare_nlp.to_frames([extract(REPEATED, id="r")])
+    assert frames.amounts["repeat"].dtype == bool and len(frames.amounts) == 3
+    assert frames.amounts.loc[~frames.amounts.repeat, "value"].sum() == 380e9
+    units = frames.head_counts[~frames.head_counts.repeat].groupby("unit")["value"].sum().to_dict()
+    assert sorted(units.values()) == [14500.0, 14500.0]

@@ -25,8 +25,7 @@ from . import tables
 _ITEM = ["start", "end", "text", "source", "score"]
 # table -> columns; the first four come from welfare_nlp.tables (the CSV/Parquet output), plus extras
 COLUMNS: dict[str, list[str]] = {
-    "documents": [c for c, _ in tables.COLUMNS["documents"]] + ["n_events", "topic", "topic_probability",
-                                                                  "social_probability"],
+    "documents": [c for c, _ in tables.COLUMNS["documents"]],
     "officials": [c for c, _ in tables.COLUMNS["officials"]] + ["title_start", "title_end", "organization_start",
                                                                   "organization_end"],
     "amounts": [c for c, _ in tables.COLUMNS["amounts"]] + ["value_toman", "province"],
@@ -39,7 +38,7 @@ COLUMNS: dict[str, list[str]] = {
 }
 TABLES = tuple(COLUMNS)
 # integer columns that may be missing: pandas' nullable Int64, not float with NaN
-_INT = {"start", "end", "year", "month", "day", "anchored_year", "jalali_year", "jalali_month", "n_mentions",
+_INT = {"start", "end", "figure", "year", "month", "day", "anchored_year", "jalali_year", "jalali_month", "n_mentions",
         "title_start", "title_end", "organization_start", "organization_end"}
 
 
@@ -122,8 +121,6 @@ def rows(data: dict) -> dict[str, list[dict]]:
     if data.get("error"):
         return out
     doc_id = data["id"]
-    doc.update(n_events=len(data.get("events") or []), topic=data.get("topic"),
-               topic_probability=data.get("topic_probability"), social_probability=data.get("social_probability"))
     for row, off in zip(out["officials"], data["officials"]):
         ts, os_ = off.get("title_span") or {}, off.get("organization_span") or {}
         row.update(title_start=ts.get("start"), title_end=ts.get("end"),
@@ -177,6 +174,8 @@ def to_frames(records: Iterable[Any] | str | os.PathLike) -> Frames:
         for c in df.columns:
             if c in _INT or c.startswith("n_"):
                 df[c] = df[c].astype("Int64")
+            elif c == "repeat":  # a mention restating a figure of its document (see tables.FIGURE_KEYS)
+                df[c] = df[c].astype(bool)
         out[t] = df
     return out
 

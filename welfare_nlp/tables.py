@@ -2,7 +2,8 @@
 
 ``--format csv`` writes ``DIR/documents.csv``, ``officials.csv``, ``amounts.csv`` and
 ``head_counts.csv``; ``--format parquet`` writes ``DIR/<table>/part-NNNNNN.parquet`` (read a table
-with ``pandas.read_parquet("DIR/officials")``). Item tables carry the document's ``doc_id``.
+with ``pandas.read_parquet("DIR/officials")``). Every table carries the document's ``doc_id``; amounts and
+head counts say which mentions restate a figure already mentioned in the document (``figure``, ``repeat``).
 
 Both are crash-safe for ``resume``: a document's item rows are written before its ``documents``
 row, so the documents table says which documents are complete; a resumed run keeps the rows of
@@ -19,19 +20,24 @@ from .errors import OutputNotResumable
 
 _ITEM = [("start", "int"), ("end", "int"), ("text", "str"), ("source", "str"), ("score", "float")]
 COLUMNS: dict[str, list[tuple[str, str]]] = {
-    "documents": [("id", "str"), ("version", "str"), ("published", "str"), ("title", "str"), ("encoding", "str"),
+    "documents": [("doc_id", "str"), ("version", "str"), ("published", "str"), ("title", "str"), ("encoding", "str"),
                   ("error_code", "str"), ("error_message", "str"), ("event_types", "str"), ("provinces", "str"),
                   ("province_codes", "str"), ("cities", "str"), ("n_officials", "int"), ("n_amounts", "int"),
                   ("n_head_counts", "int"), ("n_percentages", "int"), ("n_dates", "int"), ("n_quotes", "int"),
-                  ("n_entities", "int")],
+                  ("n_entities", "int"), ("n_events", "int"), ("topic", "str"), ("topic_probability", "float"),
+                  ("social_probability", "float")],
     "officials": [("doc_id", "str"), ("name", "str"), ("title", "str"), ("organization", "str"),
                   ("honorific", "str"), ("role_source", "str"), ("n_mentions", "int")] + _ITEM,
     "amounts": [("doc_id", "str"), ("value", "float"), ("max", "float"), ("currency", "str"),
-                ("qualifier", "str")] + _ITEM,
+                ("qualifier", "str")] + _ITEM + [("figure", "int"), ("repeat", "bool")],
     "head_counts": [("doc_id", "str"), ("value", "float"), ("max", "float"), ("noun", "str"), ("unit", "str"),
-                    ("qualifier", "str")] + _ITEM,
+                    ("qualifier", "str")] + _ITEM + [("figure", "int"), ("repeat", "bool")],
 }
 TABLES = tuple(COLUMNS)
+# which fields make two mentions in one document the same figure (a headline restated in the body): each
+# distinct figure gets a number (``figure``, from 1 in each document) and every mention after its first is
+# a ``repeat``; sums over the rows that are not repeats count each figure once
+FIGURE_KEYS = {"amounts": ("value", "max", "currency"), "head_counts": ("value", "max", "unit", "noun")}
 
 
 def _joined(items, key) -> str | None:
@@ -42,7 +48,7 @@ def rows(data: dict) -> dict[str, list[dict]]:
     """The table rows of one output object (a record or an error row)."""
     doc_id = data["id"]
     err = data.get("error")
-    doc = {"id": doc_id, "version": data.get("version"), "published": data.get("published"),
+    doc = {"doc_id": doc_id, "version": data.get("version"), "published": data.get("published"),
            "title": data.get("title"), "encoding": data.get("encoding"),
            "error_code": err["code"] if err else None, "error_message": err["message"] if err else None}
     out: dict[str, list[dict]] = {"documents": [doc], "officials": [], "amounts": [], "head_counts": []}
@@ -51,13 +57,20 @@ def rows(data: dict) -> dict[str, list[dict]]:
     doc.update(event_types=_joined(data["events"], "type"), provinces=_joined(data["provinces"], "name"),
                province_codes=_joined(data["provinces"], "code"), cities=_joined(data["cities"], "name"),
                **{f"n_{k}": len(data[k]) for k in ("officials", "amounts", "head_counts", "percentages", "dates",
-                                                    "quotes", "entities")})
+                                                    "quotes", "entities")},
+               n_events=len(data.get("events") or []), topic=data.get("topic"),
+               topic_probability=data.get("topic_probability"), social_probability=data.get("social_probability"))
     for table in ("officials", "amounts", "head_counts"):
-        names = [c for c, _ in COLUMNS[table] if c not in ("doc_id", "n_mentions")]
+        names = [c for c, _ in COLUMNS[table] if c not in ("doc_id", "n_mentions", "figure", "repeat")]
+        figures: dict[tuple, int] = {}
         for item in data[table]:
             row = {"doc_id": doc_id, **{c: item.get(c) for c in names}}
             if table == "officials":
                 row["n_mentions"] = len(item.get("mentions") or [])
+            else:
+                key = tuple(item.get(k) for k in FIGURE_KEYS[table])
+                row["repeat"] = key in figures
+                row["figure"] = figures.setdefault(key, len(figures) + 1)
             out[table].append(row)
     return out
 
@@ -164,7 +177,7 @@ class ParquetTables:
         self.batch = batch
         self.done: set[str] = set()
         self.earlier_errors = 0
-        types = {"str": pa.string(), "int": pa.int64(), "float": pa.float64()}
+        types = {"str": pa.string(), "int": pa.int64(), "float": pa.float64(), "bool": pa.bool_()}
         self.schemas = {t: pa.schema([(c, types[k]) for c, k in cols]) for t, cols in COLUMNS.items()}
         self._rows: dict[str, list[dict]] = {t: [] for t in TABLES}
         self._pending = 0
@@ -184,8 +197,8 @@ class ParquetTables:
         parts = sorted((self.dir / "documents").glob("part-*.parquet"))
         numbers = {p.name for p in parts}
         for p in parts:
-            table = pq.read_table(p, columns=["id", "error_code"])
-            self.done.update(table.column("id").to_pylist())
+            table = pq.read_table(p, columns=["doc_id", "error_code"])
+            self.done.update(table.column("doc_id").to_pylist())
             self.earlier_errors += sum(c is not None for c in table.column("error_code").to_pylist())
         for t in TABLES:
             for f in (self.dir / t).glob("part-*.parquet"):
