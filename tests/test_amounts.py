@@ -37,3 +37,32 @@ def test_amount_offsets_cover_qualifier(extract):
     text = "از ابتدای سال به  بیش از ۲۵۰۰نفر  بیش از ۳۶۰ میلیارد تومان تسهیلات پرداخت شد"
     (a,) = extract(text).amounts
     assert text[a.start:a.end] == a.text == "بیش از ۳۶۰ میلیارد تومان"
+
+
+MORE = [
+    # همت = hezar-e milliard toman (10**12 toman)
+    ("بودجه این طرح ۵۰ همت است", [(50e12, "IRT", None, None)]),
+    ("بیش از دو همت اعتبار", [(2e12, "IRT", "more_than", None)]),
+    ("بین ۲۰ تا ۳۰ همت", [(20e12, "IRT", "range", 30e12)]),
+    ("یک و نیم همت تسهیلات", [(1.5e12, "IRT", None, None)]),
+    ("اعتبار ۱۲ همتی", [(12e12, "IRT", None, None)]),
+    ("بیش از یک ‌هزار میلیارد تومان هزینه شد", [(1e12, "IRT", "more_than", None)]),
+    ("هشت هزار میلیارد ریال", [(8e12, "IRR", None, None)]),
+    ("۴۰ میلیون دلار", [(40e6, "USD", None, None)]),
+    ("نه میلیون تومان وام", [(9e6, "IRT", None, None)]),
+    ("نه هزار تومانی", [(9000, "IRT", None, None)]),
+    ("بودجه ۳۰۰ میلیارد تومانی", [(300e9, "IRT", None, None)]),
+    ("۵۰۰ هزار دینار عراق", [(500000, "IQD", None, None)]),
+    # negatives: «همت» as a word (effort), a year, no currency word
+    ("با همت مردم ساخته شد", []),
+    ("در سال ۱۴۰۲ تومان ارزش خود را از دست داد", []),
+    ("با همت ۱۲ نفر از خیران", []),
+    ("نه تومان و نه ریال", []),
+]
+
+
+@pytest.mark.parametrize("text,expected", MORE)
+def test_amount_forms(extract, text, expected):
+    rec = extract(text)
+    got = [(a.value, a.currency, a.qualifier, a.max) for a in rec.amounts]
+    assert got == [(pytest.approx(v), c, q, m if m is None else pytest.approx(m)) for v, c, q, m in expected]

@@ -50,3 +50,77 @@ def test_anchor_goes_back_a_year_for_future_dates(extract):
     # published in early Farvardin 1398: «12 Esfand» is the previous Jalali year
     (d,) = extract("روز ۱۲ اسفند ماه", published=dt.date(2019, 3, 25)).dates
     assert d.anchored_year == 1397
+
+
+ORDINALS = [
+    # ordinal days from twenty-one up
+    ("مراسم بیست و یکم اسفند برگزار شد", [(None, 12, 21)]),
+    ("سی و یکم شهریور ماه", [(None, 6, 31)]),
+    ("بیست و دوم بهمن ۱۳۵۷", [(1357, 11, 22)]),
+    ("بیست‌ویکم آذر", [(None, 9, 21)]),
+    ("بیست‌و‌سوم خرداد", [(None, 3, 23)]),
+    ("بیست و هشتمین روز مهر ماه", [(None, 7, 28)]),
+    ("در سی و یکمین روز فروردین", [(None, 1, 31)]),
+    ("بیستمین روز تیر", [(None, 4, 20)]),
+    ("سی‌ام آبان", [(None, 8, 30)]),
+    ("نخستین روز مهر ماه", [(None, 7, 1)]),
+    ("۲۱ و بیست و دوم خرداد", [(None, 3, 21), (None, 3, 22)]),
+    ("در هفته اول فروردین ماه", [(None, 1, None)]),
+    ("دهه دوم بهمن ماه", [(None, 11, None)]),
+    ("در سال،92 اجرا شد", [(1392, None, None)]),
+    # negatives: ordinals that are not dates, money after «بودجه»
+    ("بیست و یکمین نشست شورای اشتغال", []),
+    ("سی و دومین دوره مسابقات", []),
+    ("بودجه ۵۰ همت است", []),
+]
+
+
+@pytest.mark.parametrize("text,expected", ORDINALS)
+def test_ordinal_dates(extract, text, expected):
+    assert [(d.year, d.month, d.day) for d in extract(text).dates] == expected
+
+
+# published 5 December 2023 = 14 Azar 1402
+PUB = dt.date(2023, 12, 5)
+ANCHORS = [
+    # text, anchored_year of its only date
+    ("پرداخت وام از ابتدای بهمن ماه آغاز خواهد شد", 1402),   # a plan: the coming Bahman
+    ("ثبت نام تا پایان اسفند ادامه دارد", 1402),               # a bound ahead, no past verb
+    ("از ابتدای بهمن ماه ۵۰۰ تسهیلگر به کار گرفته می‌شوند", 1402),
+    ("تا پایان فروردین قرار است طرح اجرا شود", 1403),          # a plan: the next Farvardin
+    ("از ابتدای فروردین تاکنون ۵۰۰ نفر شناسایی شده‌اند", 1402),
+    ("در مهر ماه ۵۰۰ نفر شناسایی شدند", 1402),
+    ("در بهمن ماه ۵۰۰ نفر شناسایی شدند", 1401),               # past: the last Bahman
+    ("بهمن ماه سال آینده", 1403),
+    ("اسفند ماه امسال", 1402),
+    ("دی ماه سال گذشته", 1401),
+    ("برنامه سال ۱۴۰۰ از ابتدای بهمن ماه اجرا شد", 1400),    # the year the sentence states
+    ("بودجه سال 98 تا پایان اسفند", 1398),
+]
+
+
+@pytest.mark.parametrize("text,year", ANCHORS)
+def test_anchored_year(extract, text, year):
+    items = [d for d in extract(text, published=PUB).dates if d.year is None]
+    assert len(items) == 1 and items[0].anchored_year == year
+
+
+def test_year_of_a_full_date_carries_to_a_later_month(extract):
+    rec = extract("ثبت نام از ۱۵ اسفند ۱۴۰۲ تا پایان فروردین ادامه دارد", published=PUB)
+    (d,) = [d for d in rec.dates if d.year is None]
+    assert (d.month, d.anchored_year) == (1, 1403)
+
+
+def test_stated_year_anchors_without_publication_date(extract):
+    (d,) = [d for d in extract("در سال ۱۳۹۹ از ابتدای بهمن ماه").dates if d.year is None]
+    assert d.anchored_year == 1399 and d.iso is None
+
+
+def test_iso_uses_the_anchor(extract):
+    (d,) = extract("همایش روز بیست و یکم دی ماه برگزار خواهد شد", published=PUB).dates
+    assert (d.day, d.anchored_year, d.iso) == (21, 1402, "2024-01-11")
+
+
+def test_no_anchor_without_year_or_publication(extract):
+    (d,) = extract("از ابتدای بهمن ماه").dates
+    assert d.anchored_year is None and d.iso is None

@@ -78,3 +78,24 @@ def test_loaded_once():
 def test_lexicon_entries_survive_normalisation():
     for title in lexicon.words("titles.txt"):
         assert normalize_text(title) == title
+
+
+def test_currency_scales():
+    scales = lexicon.currency_scales()
+    assert set(scales) == set(lexicon.currencies())
+    assert scales["همت"] == 1e12 and lexicon.currencies()["همت"] == "IRT"  # hezar-e milliard toman
+    assert scales["تومان"] == scales["ریال"] == scales["دلار"] == 1
+
+
+def test_counted_nouns_cover_press_usage():
+    nouns = lexicon.count_nouns()
+    for noun in ("مقرری بگیر", "مقرری‌بگیر", "مستمری بگیر", "مشترک", "محقق", "بیمه شده", "بیمه‌شده", "دانش آموز"):
+        assert nouns.get(noun) == "person", noun
+    assert nouns["تن"] == "person_weak"  # also tonnes: people only with the right words after it
+
+
+def test_ordinals_for_compound_days():
+    ords = lexicon.ordinals()
+    # «بیست و یکم» is built from بیست + یکم: every unit ordinal must be there
+    for word, value in (("یکم", 1), ("دوم", 2), ("سوم", 3), ("نهم", 9), ("نخست", 1), ("بیستم", 20), ("سی‌ام", 30)):
+        assert ords[word] == value

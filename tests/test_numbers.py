@@ -64,3 +64,61 @@ def test_not_numbers(text):
 def test_scale_of_trailing_words():
     (n,) = find_numbers("600 هزار")
     assert n.scale == 1000 and n.scaled
+
+
+DECIMALS = [
+    # decimals said in words or with digits and دهم / صدم / هزارم / ممیز
+    ("پانزده و چهار دهم", 15.4),
+    ("۸ و ۴ دهم", 8.4),
+    ("۳ و ۲۵ صدم", 3.25),
+    ("سه و بیست و پنج صدم", 3.25),
+    ("بیست و چهار دهم", 20.4),
+    ("بیست و پنج صدم", 0.25),
+    ("چهار دهم", 0.4),
+    ("دو و نیم", 2.5),
+    ("۱۲ ممیز ۵", 12.5),
+    ("یازده ممیز هفتاد و پنج", 11.75),
+    ("۷ و ۵ هزارم", 7.005),
+    # nine, and ZWNJ inside a number phrase
+    ("نه", None),
+    ("بیست و نه", 29),
+    ("بیست‌وپنج", 25),
+    ("سی‌و‌دو هزار", 32000),
+    ("یک ‌هزار و ۲۰۰", 1200),
+]
+
+
+@pytest.mark.parametrize("text,value", DECIMALS)
+def test_decimal_and_joined_values(text, value):
+    assert parse_number(text) == (None if value is None else pytest.approx(value))
+
+
+NINE = [
+    # «نه» is nine before a counted noun, a measure or a scale word; the negation otherwise
+    ("نه نفر از کارکنان مرکز", [9]),
+    ("نه هزار نفر ثبت نام کردند", [9000]),
+    ("هشت یا نه مددجو", [8, 9]),
+    ("این طرح نه ماه طول کشید", [9]),
+    ("بیست و نه خانوار", [29]),
+    ("نه تنها کمک نکرد بلکه مانع شد", []),
+    ("نه به این طرح و نه به آن طرح", []),
+    ("نه مددجو ماند و نه کارمند", []),
+    ("او نه کارگر بلکه کارفرما است", []),
+    ("گفت نه", []),
+    ("نه‌تنها", []),
+]
+
+
+@pytest.mark.parametrize("text,values", NINE)
+def test_nine_or_not(text, values):
+    assert [n.value for n in find_numbers(normalize_text(text))] == values
+
+
+def test_decimal_span_covers_the_denominator():
+    text = normalize_text("نرخ به پانزده و چهار دهم درصد رسید")
+    (n,) = find_numbers(text)
+    assert text[n.start:n.end] == "پانزده و چهار دهم" and not n.is_int
+
+
+def test_ordinal_alone_is_not_a_decimal():
+    assert [n.value for n in find_numbers(normalize_text("روز دهم و سال ۱۴۰۲"))] == [1402]
