@@ -118,3 +118,50 @@ def test_the_three_plots_saved_as_png(tmp_path, extract):
     month_fig = plots.events_by_month(frames)
     ticks = sorted((t.get_position()[0], t.get_text()) for t in month_fig.axes[0].get_xticklabels())
     assert [text for _, text in ticks][::-1] == [plots.persian(m) for m in plots.MONTHS]  # فروردین at the right
+
+
+# ---------------------------------------------------------------- issue 18
+def _record(doc_id, **items):
+    r = {"id": doc_id, **items}
+    for k in ("officials", "provinces", "cities", "amounts", "head_counts", "percentages", "dates", "events",
+              "quotes", "entities"):
+        r.setdefault(k, [])
+    return r
+
+
+def _it(text="x", start=0):
+    return {"start": start, "end": start + 1, "text": text, "source": "rule:t", "score": 1}
+
+
+def test_a_figure_restated_in_its_document_counts_once_in_the_plots():
+    kerman = [{"name": "کرمان", "code": "IR-08", **_it()}]
+    amount = {"value": 360e9, "currency": "IRT"}
+    rec = _record("a", provinces=kerman, amounts=[{**amount, **_it(start=1)}, {**amount, **_it(start=9)}],
+                  head_counts=[{"value": 14500, "noun": "خانوار", "unit": "household", **_it(start=3)},
+                               {"value": 14500, "noun": "خانوار", "unit": "household", **_it(start=12)}])
+    assert _bars(plots.amounts_by_province(to_frames([rec]))) == [360.0]
+    fig = plots.head_counts_by_group(to_frames([rec]))
+    assert [p.get_width() for ax in fig.axes for p in ax.patches] == [14500.0]
+
+
+def test_people_and_households_have_axes_of_their_own():
+    rec = _record("a", head_counts=[{"value": 40, "noun": "خانوار مددجو", "unit": "household", **_it()},
+                                    {"value": 12, "noun": "کارجو", "unit": "person", **_it(start=5)}])
+    fig = plots.head_counts_by_group(to_frames([rec]))
+    assert len(fig.axes) == 2
+    people, households = ([p.get_width() for p in ax.patches] for ax in fig.axes)
+    assert people == [12.0] and households == [40.0]
+
+
+def test_events_chart_has_whole_number_ticks_and_says_how_many_events_have_no_date():
+    events = [{"type": "meeting", "trigger": "نشست", **_it()}, {"type": "visit", "trigger": "بازدید", **_it(start=4)}]
+    dated = _record("a", published="2023-12-20", events=events[:1])
+    undated = _record("b", events=events)
+    fig = plots.events_by_month(to_frames([dated, undated]))
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    ticks = fig.axes[0].get_yticks()
+    assert len(ticks) > 1 and all(float(t).is_integer() for t in ticks)
+    assert fig.undated == 2
+    notes = [t.get_text() for t in fig.axes[0].texts]
+    assert any("2" in t for t in notes)

@@ -72,3 +72,18 @@ def test_a_record_needs_its_text(record):
         render(record)
     with pytest.raises(TypeError):
         render(42)
+
+
+def test_a_text_without_an_id_gets_no_content_hash_heading_and_id_sets_it(nlp):
+    short = "استان کرمان"
+    assert "sha256:" not in render(short)
+    h = render(short, id="خبر ۱")
+    assert "خبر ۱" in h and "sha256:" not in h
+    assert "خبر ۲" in welfare_nlp.render(short, id="خبر ۲")
+
+
+def test_marks_that_wrap_keep_their_box_on_every_line(record):
+    h = render(record, text=RAW)
+    n = h.count('<mark class="entity"')
+    assert n > 3 and len(re.findall(r'<mark class="entity" style="[^"]*box-decoration-break: clone', h)) == n
+    assert re.search(r'<div class="entities" style="[^"]*overflow-wrap: anywhere', h)

@@ -67,8 +67,9 @@ def to_frames(records):
     return _to_frames(records)
 
 
-def render(doc_or_text, *, text=None, page=False, labels=None):
-    """displaCy HTML, right to left, with the extracted items coloured (see ``welfare_nlp.rendering``)."""
+def render(doc_or_text, *, text=None, id=None, page=False, labels=None):
+    """displaCy HTML, right to left, with the extracted items coloured; ``id`` the heading (see
+    ``welfare_nlp.rendering``)."""
     from .rendering import render as _render
 
-    return _render(doc_or_text, text=text, page=page, labels=labels)
+    return _render(doc_or_text, text=text, id=id, page=page, labels=labels)

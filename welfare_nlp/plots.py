@@ -91,13 +91,18 @@ def _barh(labels: list[str], values: list[float], title: str, xlabel: str, empty
     """A horizontal bar chart that reads from the right: labels at the right, bars growing leftwards,
     largest at the top."""
     fig = _figure(len(labels))
-    ax = fig.subplots()
+    _barh_on(fig.subplots(), labels, values, title, xlabel, empty)
+    return fig
+
+
+def _barh_on(ax, labels: list[str], values: list[float], title: str, xlabel: str, empty: str):
+    """``_barh`` on the axes ``ax``."""
     fp, small = font(12), font(10)
     ax.set_title(persian(title), fontproperties=font(13), loc="right")
     if not labels:
         ax.text(0.5, 0.5, persian(empty), fontproperties=fp, ha="center", va="center", transform=ax.transAxes)
         ax.set_axis_off()
-        return fig
+        return ax
     y = list(range(len(labels)))[::-1]
     ax.barh(y, values, color=COLOR)
     ax.set_yticks(y, [persian(lab) for lab in labels])
@@ -120,30 +125,52 @@ def _barh(labels: list[str], values: list[float], title: str, xlabel: str, empty
         t.set_fontproperties(small)
     for yi, v, x in zip(y, values, pos):
         ax.text(x, yi, _num(v), va="center", ha="right", fontproperties=small)
-    return fig
+    return ax
+
+
+def _once(df):
+    """The rows that are not repeats: each figure of a document once (see ``welfare_nlp.tables.FIGURE_KEYS``)."""
+    return df[~df["repeat"].astype(bool)] if "repeat" in df else df
 
 
 def amounts_by_province(data: Any, *, top: int = 15):
     """Money (toman; rial / 10) per province, in billions: each amount goes to its document's main
-    province (the first one named). ``data``: a ``Frames`` or records."""
-    df = _frames(data).amounts
+    province (the first one named); a figure restated in its document counts once. ``data``: a ``Frames``
+    or records."""
+    df = _once(_frames(data).amounts)
     df = df[df["province"].notna() & df["value_toman"].notna()]
     sums = (df.groupby("province")["value_toman"].sum() / 1e9).sort_values(ascending=False).head(top)
     return _barh(list(sums.index), [float(v) for v in sums.values], "مبالغ به تفکیک استان",
                  "میلیارد تومان", "مبلغی با استان یافت نشد")
 
 
+# head counts: one panel per unit, each with its own axis (people and households are not added up)
+UNITS = (("person", "شمار افراد به تفکیک گروه", "نفر", "شمار افرادی یافت نشد"),
+         ("household", "شمار خانوارها به تفکیک گروه", "خانوار", "شمار خانواری یافت نشد"))
+
+
 def head_counts_by_group(data: Any, *, top: int = 15):
-    """People and households per beneficiary group (the counted noun: مددجو, زن سرپرست خانوار, ...)."""
-    df = _frames(data).head_counts
-    sums = df.groupby("noun")["value"].sum().sort_values(ascending=False).head(top)
-    return _barh(list(sums.index), [float(v) for v in sums.values], "شمار افراد به تفکیک گروه",
-                 "نفر / خانوار", "شماری یافت نشد")
+    """People per beneficiary group (the counted noun: مددجو, زن سرپرست خانوار, ...) and, in a panel of
+    their own, households; a figure restated in its document counts once."""
+    df = _once(_frames(data).head_counts)
+    sums = {unit: df[df["unit"] == unit].groupby("noun")["value"].sum().sort_values(ascending=False).head(top)
+            for unit, *_ in UNITS}
+    from matplotlib.figure import Figure
+
+    heights = [max(1.2, 0.45 * len(sums[unit]) + 0.9) for unit, *_ in UNITS]
+    fig = Figure(figsize=(8, sum(heights) + 0.6), dpi=100, layout="constrained")
+    for ax, (unit, title, xlabel, empty) in zip(fig.subplots(2, 1, height_ratios=heights), UNITS):
+        _barh_on(ax, list(sums[unit].index), [float(v) for v in sums[unit].values], title, xlabel, empty)
+    return fig
 
 
 def events_by_month(data: Any):
-    """Events per Jalali month (the event's own date, else the publication date), by event type."""
+    """Events per Jalali month (the event's own date, else the publication date), by event type. Events
+    with neither are counted apart: the chart says how many it leaves out (``fig.undated``)."""
+    from matplotlib.ticker import MaxNLocator
+
     df = _frames(data).events
+    undated = int(df["jalali_month"].isna().sum())
     df = df[df["jalali_month"].notna()]
     fig = _figure(8)
     ax = fig.subplots()
@@ -167,6 +194,11 @@ def events_by_month(data: Any):
     ax.yaxis.set_label_position("right")
     ax.spines[["left", "top"]].set_visible(False)
     ax.set_ylim(0, max(bottom + [1]) * 1.15)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))   # counts: whole numbers
+    fig.undated = undated
+    if undated:
+        ax.text(0.0, 1.0, persian(f"{undated} رویداد بی‌تاریخ (بدون تاریخ خود و تاریخ انتشار) در نمودار نیست"),
+                fontproperties=small, ha="left", va="bottom", transform=ax.transAxes, color="#555555")
     if types:
         handles, labs = ax.get_legend_handles_labels()
         # reversed, so that the first type stands at the right, as a right-to-left reader starts

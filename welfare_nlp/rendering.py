@@ -11,6 +11,7 @@ province inside it, a province over the organisation that contains it).
 from __future__ import annotations
 
 import html
+import re
 from typing import Any
 
 # label -> colour; the labels shown, in the order of priority where items overlap
@@ -66,11 +67,17 @@ def marks(record: dict) -> list[dict]:
     return [{"start": s, "end": e, "label": lab} for s, e, lab in sorted(kept)]
 
 
-def _record_and_text(obj: Any, text: str | None) -> tuple[dict, str]:
+# a mark that wraps onto the next line keeps its padding and rounded corners on every line (instead of
+# being cut off at the line's edge), and a long word may break rather than run past the page edge
+MARK_CSS = "box-decoration-break: clone; -webkit-box-decoration-break: clone"
+BLOCK_CSS = "overflow-wrap: anywhere"
+
+
+def _record_and_text(obj: Any, text: str | None, doc_id: str | None = None) -> tuple[dict, str]:
     if isinstance(obj, str) and text is None:
         from .pipeline import extract
 
-        return extract(obj).model_dump(mode="json"), obj
+        return extract(obj, id=doc_id).model_dump(mode="json"), obj
     if hasattr(obj, "_") and hasattr(obj, "user_data"):  # a spaCy Doc from welfare_nlp.load()
         return obj._.record.model_dump(mode="json"), obj._.wnlp.nt.raw
     if hasattr(obj, "model_dump"):
@@ -82,21 +89,27 @@ def _record_and_text(obj: Any, text: str | None) -> tuple[dict, str]:
     raise TypeError(f"cannot render {type(obj).__name__}: give a text, a Doc, or a record with text=")
 
 
-def render(obj: Any, *, text: str | None = None, page: bool = False, labels: list[str] | None = None) -> HTML:
+def render(obj: Any, *, text: str | None = None, id: str | None = None, page: bool = False,
+           labels: list[str] | None = None) -> HTML:
     """displaCy entity HTML of a text (extracted here), a welfare_nlp ``Doc``, or a record (``Record``
-    or JSON dict) with ``text=``, right to left (``dir="rtl"``, ``lang="fa"``). ``labels`` limits the
-    marks to some of ``PRIORITY``; ``page`` gives a whole HTML page."""
+    or JSON dict) with ``text=``, right to left (``dir="rtl"``, ``lang="fa"``). ``id`` is the heading
+    (default: the record's id, unless it is a ``sha256:`` content id); ``labels`` limits the marks to
+    some of ``PRIORITY``; ``page`` gives a whole HTML page."""
     from spacy import displacy
 
-    record, raw = _record_and_text(obj, text)
+    record, raw = _record_and_text(obj, text, id)
     ents = marks(record)
     if labels is not None:
         ents = [m for m in ents if m["label"] in labels]
-    title = record.get("id") or ""
+    title = id or record.get("id") or ""
+    if title.startswith("sha256:"):  # a content id made up for a text without one: no heading
+        title = ""
     if record.get("topic"):
         title += f" · {record['topic']} ({record.get('topic_probability', 0):.2f})"
     data = {"text": raw, "ents": ents, "title": html.escape(title) or None,
             "settings": {"lang": "fa", "direction": "rtl"}}
     options = {"colors": COLORS, "ents": list(labels or PRIORITY)}
     out = displacy.render(data, style="ent", manual=True, page=page, jupyter=False, options=options)
+    out = re.sub(r'(<mark class="entity" style="[^"]*)"', lambda m: f'{m.group(1)}; {MARK_CSS}"', out)
+    out = re.sub(r'(<div class="entities" style="[^"]*)"', lambda m: f'{m.group(1)}; {BLOCK_CSS}"', out)
     return HTML(out)
