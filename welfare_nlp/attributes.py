@@ -203,13 +203,29 @@ def _chunks(toks: list[Tok]) -> list[list[Tok]]:
 def _predicate(after: list[Tok]) -> list[Tok]:
     """The words right before the clause's verb (``... ۳۵ نفر تسهیلگر شروع به فعالیت خواهند کرد``),
     over any coordinated figures in between."""
-    last: list[Tok] = []
     for k, t in enumerate(after):
         if t.role == "punct":
             return []
         if t.role == "verb":
-            return _chunks(after[max(0, k - 6):k])[-1:][0] if _chunks(after[max(0, k - 6):k]) else []
-    return last
+            chunks = _chunks(after[:k])
+            return chunks[-1] if chunks else []
+    return []
+
+
+_PART_CHARS = 40   # a longer phrase keeps its head and its last words, as two parts
+
+
+def _fit(run: list[Tok]) -> list[list[Tok]]:
+    """A phrase too long for ``about``: its first three words (the head of a noun phrase) and its
+    last two (the noun part of the verb), e.g. ``مراکز شبانه روزی`` + ``سالمندان و معلولان``."""
+    if run[-1].end - run[0].start <= _PART_CHARS or len(run) <= 5:
+        return [run]
+    head, tail = run[:3], run[-2:]
+    while head and head[-1].role == "and":
+        head = head[:-1]
+    while tail and tail[0].role == "and":
+        tail = tail[1:]
+    return [p for p in (head, tail) if p]
 
 
 def _span(run: list[Tok]) -> tuple[int, int] | None:
@@ -275,7 +291,8 @@ def _before_run(before: list[Tok]) -> tuple[list[Tok], Tok | None]:
 def _after_attribution(toks: list[Tok], run: list[Tok]) -> bool:
     """«به گزارش ایرنا»: the outlet that reports the news."""
     k = toks.index(run[0])
-    return k >= 2 and toks[k - 1].text == "گزارش" and toks[k - 2].text == "به"
+    return (k >= 2 and toks[k - 1].text == "گزارش" and toks[k - 2].text == "به"
+            or k >= 1 and run[0].text == "گزارش" and toks[k - 1].text == "به")
 
 
 def _purpose_in_statement(before: list[Tok]) -> list[Tok]:
@@ -320,9 +337,11 @@ def _clause_topic(before: list[Tok], stops: str = "punct") -> list[Tok]:
 
 
 def about_spans(text: str, sent: tuple[int, int], fig_start: int, fig_end: int, kind: str,
-                noun: str | None = None, avoid: list[tuple[int, int]] = ()) -> list[tuple[int, int]]:
+                noun: str | None = None, avoid: list[tuple[int, int]] = (),
+                previous: tuple[int, int] | None = None) -> list[tuple[int, int]]:
     """The ``about`` phrases of one figure: (start, end) spans, the most telling first. ``noun``:
-    a head count's counted noun; ``avoid``: spans that are people and roles, never ``about``."""
+    a head count's counted noun; ``avoid``: spans that are people and roles, never ``about``;
+    ``previous``: the sentence before, when the same statement carries on into this one."""
     toks = _tokens(text, sent[0], sent[1])
     before = [t for t in toks if t.end <= fig_start]
     after = [t for t in toks if t.start >= fig_end]
@@ -353,8 +372,12 @@ def about_spans(text: str, sent: tuple[int, int], fig_start: int, fig_end: int, 
     if not any(_has_term(r) for r in runs):
         near = sorted((c for c in _chunks_all(toks) if _has_term(c) and not _overlaps(c, avoid)),
                       key=lambda c: min(abs(c[0].start - fig_end), abs(fig_start - c[-1].end)))
+        if not near and previous is not None:   # the statement began in the sentence before
+            prev_toks = _tokens(text, previous[0], previous[1])
+            near = [c for c in _chunks_all(prev_toks) if _has_term(c) and not _overlaps(c, avoid)][::-1]
         runs += [_trim_to_term(c) for c in near[:1]]
     runs.sort(key=lambda r: not _has_term(r))
+    runs = [part for r in runs for part in _fit(r)]
     out: list[tuple[int, int]] = []
     used = 0
     for run in runs:
@@ -448,6 +471,9 @@ def _province_in(ctx: DocContext, start: int, end: int) -> set[str]:
     return {p.data["name"] for p in ctx.items("province") if start <= p.start < end}
 
 
+_JOINED = re.compile(r"\s*(?:و|،|,)\s*")
+
+
 def _nearest_place(ctx: DocContext, text: str, clause: tuple[int, int], f: Found) -> str | None:
     """The place nearest the figure in its clause: a province's name, "" for the whole country
     (``در سطح کشور ... و در استان خوزستان نیز ۳۵ نفر``), None when the clause names none.
@@ -457,9 +483,19 @@ def _nearest_place(ctx: DocContext, text: str, clause: tuple[int, int], f: Found
     if not marks:
         return None
     dist = lambda m: f.start - m[1] if m[1] <= f.start else (m[0] - f.end) * 1.5  # before it reads first
+    marks.sort()
     best = min(marks, key=dist)
-    ties = {m[2] for m in marks if dist(m) - dist(best) < 3}
-    return best[2] if len(ties) == 1 else ""
+    group = {best[2]}   # «کرمان و یزد»: names joined by «و» or a comma are read together
+    k = marks.index(best)
+    for step in (-1, 1):
+        j = k
+        while 0 <= j + step < len(marks):
+            a, b = (marks[j], marks[j + step]) if step == 1 else (marks[j + step], marks[j])
+            if not _JOINED.fullmatch(text[a[1]:b[0]]):
+                break
+            group.add(marks[j + step][2])
+            j += step
+    return best[2] if len(group) == 1 else ""
 
 
 def _office_province(ctx: DocContext, speaker: str | None) -> str | None:
@@ -521,8 +557,9 @@ def apply(ctx: DocContext) -> DocContext:
         if prev is not None and prev.kind == kind and prev.data["about"] and _listed_after(text, prev, f):
             f.data["about"] = prev.data["about"]  # «به ترتیب ۵۴۰۰ ریال، ۱۸۰۰ ریال و ...»: one list, one purpose
         else:
+            before = sents[si - 1] if si > 0 and voices[si - 1][0] == voices[si][0] else None
             f.data["about"] = [list(s) for s in about_spans(text, sent, f.start, f.end, kind, f.data.get("noun"),
-                                                            avoid)]
+                                                            avoid, before)]
         prev = f
         speaker = _speaker_at(ctx, si, f.start, voices)
         clause = _clause(text, sent, f.start)

@@ -68,9 +68,14 @@ def _patterns() -> dict[str, tuple[re.Pattern, dict[str, dict]]]:
     out = {}
     for kind, rows in by_kind.items():
         words = sorted({r["trigger"] for r in rows.values()}, key=len, reverse=True)
-        alt = "|".join(re.escape(w).replace("\\ ", "[ ‌]?").replace("‌", "[ ‌]?") for w in words)
+        alt = "|".join(_flexible(w) for w in words)
         out[kind] = (re.compile(rf"{_B}(?:{alt}){_E}"), rows)
     return out
+
+
+def _flexible(phrase: str) -> str:
+    """A pattern for a phrase whose words may be joined by a space, a ZWNJ or nothing."""
+    return re.sub(r"[ ‌]", "[ ‌]?", re.escape(phrase).replace("\\ ", " "))
 
 
 def _key(word: str) -> str:
@@ -81,7 +86,7 @@ def _key(word: str) -> str:
 def _quote_colon() -> re.Pattern:
     """A speech verb and the colon that opens the quoted words (``گفت:``), not a desk label."""
     verbs = sorted(lexicon.speech_verbs(), key=len, reverse=True)
-    alt = "|".join(re.escape(v).replace("‌", "[ ‌]?").replace(" ", "[ ‌]?") for v in verbs)
+    alt = "|".join(_flexible(v) for v in verbs)
     return re.compile(rf"{_B}(?:{alt})\s*:")
 
 

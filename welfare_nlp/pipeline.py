@@ -304,7 +304,9 @@ def _events(ctx: DocContext, rec: dict, dates: list) -> list[Event]:
         speakers = {f.speaker_official for f in [*(rec["amounts"][i] for i in amounts),
                                                    *(rec["head_counts"][i] for i in counts)]}
         participants = list(range(len(rec["officials"]))) if k == 0 else sorted(s for s in speakers if s is not None)
-        out.append(Event(**_base(ctx, it), type=it.data["type"], trigger=it.data["trigger"], date=first_date,
+        base = _base(ctx, it)
+        out.append(Event(**base, type=it.data["type"], trigger=base["text"] if it.data["trigger"] else None,
+                         date=first_date,
                          place=place, province=province.name if province else None,
                          province_code=province.code if province else None,
                          participants=participants, amounts=amounts, head_counts=counts))
