@@ -243,3 +243,39 @@ def test_the_research_extra_opens_the_notebook_and_the_readmes_say_how():
     assert "jupyter notebook notebooks/explore.ipynb" in readme
     use = readme.split("## Use", 1)[1].split("Library:", 1)[0]
     assert 'welfare_nlp[batch]' in use or '".[batch]"' in use
+
+
+# ---------------------------------------------------------------- what offsets index (issue 18)
+def test_offsets_of_a_windows_text_file_index_read_text(tmp_path):
+    import welfare_nlp
+    from welfare_nlp.cli import main
+
+    f = tmp_path / "crlf.txt"
+    f.write_bytes("خبر بهزیستی\r\nدر استان کرمان ۳۶۰ میلیارد تومان به ۲۵۰۰ نفر پرداخت شد.\r\n".encode("utf-8"))
+    out = tmp_path / "o.jsonl"
+    assert main(["extract", str(f), "-o", str(out), "-q"]) == 0
+    rec = json.loads(out.read_text(encoding="utf-8"))
+    text = welfare_nlp.read_text(f)
+    assert "\r\n" in text and rec["text"] is None
+    items = rec["amounts"] + rec["head_counts"] + rec["provinces"]
+    assert items and all(text[it["start"]:it["end"]] == it["text"] for it in items)
+    translated = f.read_text(encoding="utf-8")   # newlines translated: shifted after each \r\n
+    assert any(translated[it["start"]:it["end"]] != it["text"] for it in items)
+
+
+def test_a_record_of_an_html_page_carries_the_text_its_offsets_index(tmp_path):
+    import welfare_nlp
+    from welfare_nlp.cli import main
+
+    page = tmp_path / "p.html"
+    page.write_text("<html><head><title>خبر</title></head><body><nav>خانه | اخبار</nav><article><h1>خبر بهزیستی</h1>"
+                    "<p>مدیر کل بهزیستی استان کرمان گفت: ۳۶۰ میلیارد تومان به ۲۵۰۰ نفر از مددجویان پرداخت شد و این "
+                    "طرح در سال آینده نیز ادامه خواهد داشت تا خانواده‌های بیشتری از آن بهره‌مند شوند.</p>"
+                    "</article></body></html>", encoding="utf-8")
+    out = tmp_path / "o.jsonl"
+    assert main(["extract", str(page), "-o", str(out), "-q"]) == 0
+    rec = json.loads(out.read_text(encoding="utf-8"))
+    text = rec["text"]
+    items = rec["amounts"] + rec["head_counts"] + rec["provinces"]
+    assert text and items and all(text[it["start"]:it["end"]] == it["text"] for it in items)
+    assert welfare_nlp.read_text(page) == text

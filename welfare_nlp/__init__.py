@@ -11,7 +11,8 @@
 from __future__ import annotations
 
 __version__ = "0.1.0"
-__all__ = ["__version__", "load", "extract", "extract_doc", "json_schema", "read_records", "to_frames", "render"]
+__all__ = ["__version__", "load", "extract", "extract_doc", "json_schema", "read_records", "to_frames", "render",
+           "read_text"]
 # The normaliser is the submodule ``welfare_nlp.normalize`` (``welfare_nlp.normalize.normalize(text)``): a
 # function of the same name here would be replaced by the submodule as soon as anything imports it.
 
@@ -44,6 +45,14 @@ def extract_doc(text, *, id=None, published=None, nlp=None, max_chars=_DEFAULT):
 
 def _limit(max_chars) -> dict:
     return {} if max_chars is _DEFAULT else {"max_chars": max_chars}
+
+
+def read_text(path):
+    """The text that offsets into the file ``path`` index: its decoded characters with newlines untranslated
+    (``\r\n`` counts two), or an HTML page's main text (see ``welfare_nlp.inputs.read_text``)."""
+    from .inputs import read_text as _read_text
+
+    return _read_text(path)
 
 
 def json_schema():

@@ -167,6 +167,8 @@ def _outcome(doc: InputDoc, result, fmt: str, topic) -> Outcome:
         rec = result
         try:
             rec.encoding, rec.title = doc.encoding, doc.title
+            if doc.kind == "html" or doc.url is not None:  # the extracted main text, which the offsets index
+                rec.text = doc.text
         except Exception as exc:  # noqa: BLE001
             err = ExtractionFailed(f"{type(exc).__name__}: {exc}", doc_id=doc.id)
             rec = ErrorRecord(id=doc.id, error=ErrorInfo(code=err.code, message=err.message))

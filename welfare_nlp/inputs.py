@@ -191,6 +191,22 @@ def prepare(doc: InputDoc) -> InputDoc:
 _prepare = prepare
 
 
+def read_text(path: str | os.PathLike) -> str:
+    """The text that the offsets of a record of the file ``path`` index: a text file's decoded characters
+    (BOM removed, newlines untranslated: a Windows line end is two characters, ``\r\n``), an HTML page's
+    main text. ``open(path).read()`` translates newlines, so its offsets differ after each ``\r\n``.
+    Raises the coded error of a file that cannot be read (E004, E007, E011, ...)."""
+    p = Path(path)
+    kind = _kind(p)
+    if kind not in (None, "text", "html"):
+        raise ValueError(f"{p} holds several documents ({kind}): their texts are in the file itself "
+                         "(and a WARC page's main text in its record's `text`)")
+    doc = prepare(_read_file(p, p.stem, kind or "text", max_bytes=sys.maxsize, content=True))
+    if doc.error is not None:
+        raise doc.error
+    return doc.text
+
+
 # ---------------------------------------------------------------- readers
 def _too_large(doc_id: str, size: int, max_bytes: int) -> InputDoc:
     return InputDoc(doc_id, None, error=DocumentTooLarge(f"{size:,} bytes (the limit is {max_bytes:,})",

@@ -154,7 +154,12 @@ class Record(_Model):
                                                 description="probability that the document is social/welfare news "
                                                             "(the model's binary head)")
     encoding: Optional[str] = Field(None, description="the input's detected text encoding (files, HTML, WARC, CSV)")
-    title: Optional[str] = Field(None, description="the page title of an HTML or WARC input")
+    title: Optional[str] = Field(None, description="the page title of an HTML or WARC input, or the `title` field of "
+                                                   "a JSON Lines input")
+    text: Optional[str] = Field(None, description="the main text extracted from an HTML page or a WARC record: what "
+                                                  "the offsets of an HTML or WARC input index; null for other inputs, "
+                                                  "whose offsets index the input's own decoded characters "
+                                                  "(welfare_nlp.read_text)")
     warnings: list[str] = Field(default_factory=list,
                                 description="problems with the input that did not stop the extraction, e.g. a "
                                             "publication date that could not be read (then `published` is null)")
