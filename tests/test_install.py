@@ -99,3 +99,17 @@ def test_models_are_found_in_the_package_first_then_in_the_checkout(tmp_path, mo
     monkeypatch.setattr(shipped, "INSTALLED", tmp_path)
     (tmp_path / "ner").mkdir()
     assert shipped.model_dir("ner") == tmp_path / "ner"
+
+
+@pytest.mark.integration
+def test_the_sdist_carries_the_shipped_models_but_not_the_previous_one(tmp_path):
+    import tarfile
+
+    code = ("import sys; from setuptools import build_meta as b; "
+            f"print(b.build_sdist({str(tmp_path)!r}))")
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT, env=_env(), capture_output=True)
+    (sdist,) = tmp_path.glob("welfare_nlp-*.tar.gz")
+    names = {n.split("/", 1)[1] for n in tarfile.open(sdist).getnames() if "/" in n}
+    assert {"models/ner/config.cfg", "models/ner/welfare_tagger/tagger.npz", "models/topic/model.npz",
+            "pyproject.toml", "MANIFEST.in"} <= names
+    assert not any(n.startswith("models/ner_cnn") for n in names)
