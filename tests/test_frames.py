@@ -37,6 +37,13 @@ def test_every_table_with_its_columns(extract):
         ("d1", 360e9, "IRR", 36e9, "کرمان", "more_than")
     h = frames.head_counts.iloc[0]
     assert (h["value"], h["noun"], h["province"]) == (2500, "نفر", "کرمان")
+    # what the figures are about, where they apply and who said them
+    assert a["speaker"] == h["speaker"] == "عباس صادق زاده" and a["province_from"] == "figure"
+    assert a["province_code"] == "IR-08" and a["event"] == 0
+    rec = extract(TEXT, id="d1", published="2019-09-05")
+    expected = [" | ".join(p.text for p in f.about) or None for f in rec.amounts + rec.head_counts]
+    got = [None if pd.isna(x) else x for x in [*frames.amounts["about"], *frames.head_counts["about"]]]
+    assert got == expected and any(got)
     assert frames.percentages.iloc[0]["value"] == 60
     d = frames.dates.iloc[0]
     assert (d["month"], d["day"], d["text"]) == (6, 13, "13 شهریور ماه")
@@ -72,6 +79,16 @@ def test_same_rows_as_the_csv_tables(corpus):
         cols = [c for c, _ in tables.COLUMNS[name]]
         got = frames[name][cols].astype(object).where(frames[name][cols].notna(), None).to_dict("records")
         assert got == [{c: r.get(c) for c in cols} for r in expected], name
+
+
+def test_a_figure_without_a_province_of_its_own_takes_the_documents(extract):
+    text = "نشست اشتغال در یزد برگزار شد\nمدیرکل گفت: در سراسر کشور ۵۰۰ نفر و در استان کرمان ۳۰۰ نفر شاغل شدند."
+    h = to_frames([extract(text, id="p")]).head_counts
+    national, kerman = h.iloc[0], h.iloc[1]
+    assert (kerman["province"], kerman["province_from"]) == ("کرمان", "figure")
+    assert (national["province"], national["province_from"]) == ("یزد", "document")
+    # the record itself keeps the national figure national
+    assert extract(text, id="p").head_counts[0].province is None
 
 
 def test_events_take_the_month_of_publication_when_they_have_no_date(extract):

@@ -8,9 +8,10 @@ One table per kind of item, one row per item, each with the document's id (``doc
 item's ``start``/``end`` offsets into the original text and the ``text`` there; ``documents`` has one
 row per document (error rows included, with ``error_code``). The rows of ``documents``,
 ``officials``, ``amounts`` and ``head_counts`` are the ones ``welfare-nlp extract --format csv``
-writes (``welfare_nlp.tables.rows``), with a few columns added for analysis: the topic, the
-document's main province next to each amount and head count, amounts in toman, Jalali months of
-events.
+writes (``welfare_nlp.tables.rows``), with a few columns added for analysis: the topic, amounts in
+toman, Jalali months of events. Amounts and head counts carry what each figure is ``about``, its
+``province`` (its own, else the document's main province: ``province_from`` says which), its
+``speaker`` and its ``event``.
 """
 from __future__ import annotations
 
@@ -28,8 +29,8 @@ COLUMNS: dict[str, list[str]] = {
     "documents": [c for c, _ in tables.COLUMNS["documents"]],
     "officials": [c for c, _ in tables.COLUMNS["officials"]] + ["title_start", "title_end", "organization_start",
                                                                   "organization_end"],
-    "amounts": [c for c, _ in tables.COLUMNS["amounts"]] + ["value_toman", "province"],
-    "head_counts": [c for c, _ in tables.COLUMNS["head_counts"]] + ["province"],
+    "amounts": [c for c, _ in tables.COLUMNS["amounts"]] + ["value_toman"],
+    "head_counts": [c for c, _ in tables.COLUMNS["head_counts"]],
     "provinces": ["doc_id", "name", "code", "n_mentions"] + _ITEM,
     "percentages": ["doc_id", "value", "max"] + _ITEM,
     "dates": ["doc_id", "year", "month", "day", "anchored_year", "iso"] + _ITEM,
@@ -38,7 +39,7 @@ COLUMNS: dict[str, list[str]] = {
 }
 TABLES = tuple(COLUMNS)
 # integer columns that may be missing: pandas' nullable Int64, not float with NaN
-_INT = {"start", "end", "figure", "year", "month", "day", "anchored_year", "jalali_year", "jalali_month", "n_mentions",
+_INT = {"start", "end", "figure", "event", "year", "month", "day", "anchored_year", "jalali_year", "jalali_month", "n_mentions",
         "title_start", "title_end", "organization_start", "organization_end"}
 
 
@@ -125,11 +126,8 @@ def rows(data: dict) -> dict[str, list[dict]]:
         ts, os_ = off.get("title_span") or {}, off.get("organization_span") or {}
         row.update(title_start=ts.get("start"), title_end=ts.get("end"),
                    organization_start=os_.get("start"), organization_end=os_.get("end"))
-    province = data["provinces"][0]["name"] if data.get("provinces") else None
     for row, a in zip(out["amounts"], data["amounts"]):
-        row.update(value_toman=_toman(a), province=province)
-    for row in out["head_counts"]:
-        row["province"] = province
+        row["value_toman"] = _toman(a)
     for p in data.get("provinces") or []:
         out["provinces"].append({"doc_id": doc_id, "name": p["name"], "code": p["code"],
                                  "n_mentions": 1 + len(p.get("mentions") or []), **_item(p)})

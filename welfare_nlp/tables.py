@@ -19,6 +19,10 @@ from pathlib import Path
 from .errors import OutputNotResumable
 
 _ITEM = [("start", "int"), ("end", "int"), ("text", "str"), ("source", "str"), ("score", "float")]
+# what a figure is about (its phrases joined by « | »), the province it applies to, who said it, its event
+# (its own province, else the document's main province: ``province_from`` says which)
+_FIGURE = [("about", "str"), ("province", "str"), ("province_code", "str"), ("province_from", "str"),
+           ("speaker", "str"), ("event", "int")]
 COLUMNS: dict[str, list[tuple[str, str]]] = {
     "documents": [("doc_id", "str"), ("version", "str"), ("published", "str"), ("title", "str"), ("encoding", "str"),
                   ("error_code", "str"), ("error_message", "str"), ("event_types", "str"), ("provinces", "str"),
@@ -29,9 +33,9 @@ COLUMNS: dict[str, list[tuple[str, str]]] = {
     "officials": [("doc_id", "str"), ("name", "str"), ("title", "str"), ("organization", "str"),
                   ("honorific", "str"), ("role_source", "str"), ("n_mentions", "int")] + _ITEM,
     "amounts": [("doc_id", "str"), ("value", "float"), ("max", "float"), ("currency", "str"),
-                ("qualifier", "str")] + _ITEM + [("figure", "int"), ("repeat", "bool")],
+                ("qualifier", "str")] + _FIGURE + _ITEM + [("figure", "int"), ("repeat", "bool")],
     "head_counts": [("doc_id", "str"), ("value", "float"), ("max", "float"), ("noun", "str"), ("unit", "str"),
-                    ("qualifier", "str")] + _ITEM + [("figure", "int"), ("repeat", "bool")],
+                    ("qualifier", "str")] + _FIGURE + _ITEM + [("figure", "int"), ("repeat", "bool")],
 }
 TABLES = tuple(COLUMNS)
 # which fields make two mentions in one document the same figure (a headline restated in the body): each
@@ -61,10 +65,17 @@ def rows(data: dict) -> dict[str, list[dict]]:
                n_events=len(data.get("events") or []), topic=data.get("topic"),
                topic_probability=data.get("topic_probability"), social_probability=data.get("social_probability"))
     for table in ("officials", "amounts", "head_counts"):
-        names = [c for c, _ in COLUMNS[table] if c not in ("doc_id", "n_mentions", "figure", "repeat")]
+        names = [c for c, _ in COLUMNS[table] if c not in ("doc_id", "n_mentions", "figure", "repeat", "province_from")]
         figures: dict[tuple, int] = {}
         for item in data[table]:
             row = {"doc_id": doc_id, **{c: item.get(c) for c in names}}
+            if table != "officials":
+                row["about"] = " | ".join(a["text"] for a in item.get("about") or []) or None
+                if item.get("province"):
+                    row["province_from"] = "figure"
+                elif data["provinces"]:
+                    main = data["provinces"][0]
+                    row.update(province=main["name"], province_code=main["code"], province_from="document")
             if table == "officials":
                 row["n_mentions"] = len(item.get("mentions") or [])
             else:
