@@ -44,7 +44,9 @@ _UNIT_ORDINALS = ("یکم", "دوم", "سوم", "چهارم", "پنجم", "شش�
 # «بیست و یکم», «بیست‌ویکم», «بیست‌و‌یکم», «بیست ویکم»
 _TENS_JOIN = r"(?:\s*\u200c?\s*و\s*\u200c?\s*)"
 _COMPOUND = re.compile(rf"(بیست|سی){_TENS_JOIN}({'|'.join(_UNIT_ORDINALS)})(?:ین)?$")
-_NOT_A_DAY_BEFORE = re.compile(r"(?:هفته|هفته‌ی|هفته ی|دهه|دهه‌ی|نیمه|نیمه‌ی|قسط|مرحله|فصل|سه‌ماهه|سه ماهه|شش‌ماهه)\s+$")
+# «هفته اول فروردین», «دهه نخست بهمن», «۱۰ روز اول بهمن»: a part of the month, not its day
+_NOT_A_DAY_BEFORE = re.compile(r"(?:هفته|هفته‌ی|هفته ی|دهه|دهه‌ی|نیمه|نیمه‌ی|قسط|مرحله|فصل|سه‌ماهه|سه ماهه|شش‌ماهه"
+                               r"|(?:\d+|دو|سه|چهار|پنج|شش|هفت|هشت|نه|ده|پانزده|بیست)\s+روز)\s+$")
 
 
 @lru_cache(maxsize=1)
@@ -206,7 +208,14 @@ def extract(ctx: DocContext) -> list[Found]:
             if _valid(y, mo, d):
                 out.append(_item(y, mo, d, m.start(), m.end(), f"rule:dates.{key}", 0.97))
                 taken.append(m.span())
-    for m in pats["dmy"].finditer(text):
+    pos = 0
+    while True:
+        m = pats["dmy"].search(text, pos)
+        if m is None:
+            break
+        # a match that is not a date is retried from its next character: in «سال 84 تا بیست و سوم
+        # مرداد» the days «84 تا بیست و سوم» are not valid, «بیست و سوم مرداد» is
+        pos = m.start() + 1
         if not free(*m.span()):
             continue
         if not m.group("days")[:1].isdigit() and _NOT_A_DAY_BEFORE.search(text, max(0, m.start() - 12), m.start()):
@@ -217,6 +226,7 @@ def extract(ctx: DocContext) -> list[Found]:
         days = [d for d in days if d is not None]
         if not days or not all(_valid(y, mo, d) for d in days):
             continue
+        pos = m.end()
         for d in days:
             out.append(_item(y, mo, d, m.start(), m.end(), "rule:dates.day_month"))
         taken.append(m.span())

@@ -40,7 +40,8 @@ _CLASS_AFTER_PLACE_ADJ = re.compile(rf"{_PL}{_PLACES}‌?ها(?:ی)?\s+[^\s\d]+\
 _STAFF_COMPARE = re.compile(r"(?:^|\s)(?:زیر|بالای|بالاتر از|کمتر از|کم‌تر از|با|بین|دارای)\s+$")
 _STAFF_AFTER = re.compile(r"\s+(?:و|یا)\s+(?:بیشتر|بالاتر|کمتر|کم‌تر)")
 _HOUSEHOLD_SIZE = re.compile(r"(?:بعد|بُعد|اندازه)\s+(?:خانوار|خانواده)\s+$")
-_AVERAGE = re.compile(r"(?:میانگین|متوسط|به طور متوسط|به‌طور متوسط)(?:\s+[^\s\d]+)?\s+$")
+# the average size of a unit («میانگین اشتغال دو نفر»), not «روزانه به طور متوسط ۶۰ نفر ... جان می‌دهند»
+_AVERAGE = re.compile(r"(?:میانگین|متوسط)\s+(?:اشتغال|کارکنان|کارکن|شاغلان|شاغلین|بعد|اعضای|تعداد اعضای|جمعیت)\s+$")
 _RATIO_AFTER = re.compile(r"\s+(?:در مقابل|در برابر|به ازای|نسبت به)\s+(?:هر\s+)?(?:یک|1)\s+(?:نفر|تن)")
 # «تن» is people when death, injury or «دیگر» follows it, or «از» and a group of people
 _TON_PEOPLE_AFTER = re.compile(

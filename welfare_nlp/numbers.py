@@ -229,10 +229,17 @@ def _decimals(nums: list[Number], text: str) -> list[Number]:
             out[-1] = Number(prev.start, num.end, value, prev.words or num.words, False, text[prev.start:num.end])
             continue
         m = _DENOM_RE.match(text, num.end)
-        if not m or not num.is_int or num.scaled:
+        if not m or num.scaled:
             out.append(num)
             continue
         denom = _DENOMINATORS[m.group(1)]
+        if not num.is_int:
+            # «5/7 صدم درصد» = 0.057
+            if num.value < denom and not num.words:
+                out.append(Number(num.start, m.end(), num.value / denom, False, False, text[num.start:m.end()]))
+            else:
+                out.append(num)
+            continue
         whole, numer, start = 0.0, num.value, num.start
         if num.value >= denom:
             # «بیست و چهار دهم» = 20.4: the part after the last «و» is the numerator
@@ -297,6 +304,7 @@ _MEASURES = ("درصد", "در صد", "%", "ماه", "سال", "روز", "هفت
              "دستگاه", "واحد", "مرکز", "استان", "شهرستان", "شهر", "روستا", "کشور", "طرح", "پروژه", "برنامه", "تن",
              "کیلو", "کیلوگرم", "گرم", "متر", "کیلومتر", "هکتار", "لیتر", "قلم", "باب", "فقره", "جلد", "دوره",
              "کلاس", "مدرسه", "گروه", "سازمان", "شرکت", "کارگاه", "رتبه", "امتیاز", "سانتی‌متر", "سانتیمتر")
+_NINE_NOT_BEFORE = {"خیر"}  # «نه خیر»: no
 _NEG_NEIGHBOUR = re.compile(rf"{_PB}(?:نه|بلکه){_NB}")
 
 
@@ -304,15 +312,19 @@ _NEG_NEIGHBOUR = re.compile(rf"{_PB}(?:نه|بلکه){_NB}")
 def _nine_next_re() -> re.Pattern:
     nouns = set(lexicon.count_nouns()) | set(lexicon.currencies()) | set(_MEASURES)
     alt = "|".join(map(re.escape, sorted(nouns, key=len, reverse=True)))
-    # plural and adjective endings, but not a glued «ها»: «نه تنها» is "not only"
-    return re.compile(rf"[ ]?(?:{alt})(?:ان|ین|یان|‌ها|‌های|ی|‌ای)?(?![{LETTER}\u200c])")
+    # the noun singular, as after any Persian numeral: «نه کارگران» is "not the workers"
+    # (and «نه تنها», "not only", must not read as «تن»)
+    return re.compile(rf"[ ]?(?:{alt})(?![{LETTER}\u200c])")
 
 
 def _nine_is_number(num: Number, text: str) -> bool:
     """``نه`` alone is nine when a counted noun, currency or measure follows it (``نه نفر``, ``نه ماه``),
     unless it pairs with another ``نه`` or a ``بلکه`` (``نه ... نه``: neither ... nor; ``نه ... بلکه``)."""
-    if not _nine_next_re().match(text, num.end):
+    m = _nine_next_re().match(text, num.end)
+    if not m or m.group().strip() in _NINE_NOT_BEFORE:
         return False
+    if re.search(r"[،,؛;:]\s*$", text[max(0, num.start - 3):num.start]):
+        return False  # «... به سود مالکان است، نه کارگر»: a contrast
     window = text[max(0, num.start - 40):num.start] + " " + text[num.end:num.end + 40]
     return not _NEG_NEIGHBOUR.search(window)
 
