@@ -10,7 +10,7 @@ from welfare_nlp.rendering import COLORS, HTML, marks, render
 RAW = ("عباس صادق زاده مدير كل بهزيستي استان كرمان گفت: ۲۵۰۰نفر از مددجويان ۳۶۰ ميليارد تومان تسهیلات "
        "گرفتند و ۶۰ درصد آنها زنان بودند. <b>خبر</b> ۱۳ شهريور ۱۴۰۲")
 
-_MARK = re.compile(r'<mark class="entity" style="background: (#[0-9a-f]+);[^"]*">\s*(.*?)\s*<span[^>]*>(\w+)</span>',
+_MARK = re.compile(r'<mark class="entity" style="background: (#[0-9a-f]+);[^"]*"[^>]*>\s*(.*?)\s*<span[^>]*>(\w+)</span>',
                    re.S)
 
 
@@ -87,3 +87,18 @@ def test_marks_that_wrap_keep_their_box_on_every_line(record):
     n = h.count('<mark class="entity"')
     assert n > 3 and len(re.findall(r'<mark class="entity" style="[^"]*box-decoration-break: clone', h)) == n
     assert re.search(r'<div class="entities" style="[^"]*overflow-wrap: anywhere', h)
+
+
+def test_about_is_marked_and_linked_to_its_figure(extract):
+    raw = "مدیرکل بهزیستی استان یزد گفت: ۵۰ میلیارد ریال تسهیلات اشتغال به مددجویان پرداخت شد."
+    rec = extract(raw, id="about")
+    h = render(rec, text=raw)
+    about = rec.amounts[0].about[0]
+    figure = re.search(r'<mark class="entity"[^>]*data-figure="amounts-0"[^>]*title="([^"]*)"[^>]*>\s*'
+                       + re.escape(rec.amounts[0].text), h)
+    assert figure and "about: " + about.text in html.unescape(figure.group(1))
+    linked = re.search(r'<mark class="entity"[^>]*data-figure="amounts-0"[^>]*>\s*' + re.escape(about.text)
+                       + r'\s*<span[^>]*>ABOUT</span>', h)
+    assert linked and about.text == raw[about.start:about.end]
+    # marks of other kinds carry no link
+    assert h.count("data-figure=") == sum(1 for m in marks(rec.model_dump(mode="json")) if "figure" in m)

@@ -7,6 +7,10 @@
 Items are marked on the ORIGINAL text at the record's offsets. displaCy's entity view cannot nest
 marks, so where items overlap the one higher in ``PRIORITY`` is shown (an official's name over a
 province inside it, a province over the organisation that contains it).
+
+What an amount or head count is about is marked ``ABOUT`` and linked to its figure: both marks carry
+the same ``data-figure`` id (``amounts-0``, ``head_counts-2``), and hovering shows the figure's
+about, province and speaker (the ``title`` of its mark).
 """
 from __future__ import annotations
 
@@ -21,6 +25,7 @@ COLORS = {
     "HEAD_COUNT": "#ffd27f",
     "PERCENT": "#d9c2f0",
     "DATE": "#9ecbff",
+    "ABOUT": "#fff3b0",
     "TITLE": "#f7c6e0",
     "PROVINCE": "#7fd6d0",
     "CITY": "#bfe8e5",
@@ -39,7 +44,8 @@ class HTML(str):
 
 def marks(record: dict) -> list[dict]:
     """``{"start", "end", "label"}`` for the items of a record (JSON dict), overlaps resolved by
-    ``PRIORITY``, sorted by position."""
+    ``PRIORITY``, sorted by position; an amount's or head count's mark and its ``ABOUT`` marks also
+    carry ``figure`` (the id that links them) and ``tip`` (what hovering shows)."""
     cand: list[tuple[int, int, str]] = []
     for o in record.get("officials") or []:
         cand.append((o["start"], o["end"], "OFFICIAL"))
@@ -49,8 +55,22 @@ def marks(record: dict) -> list[dict]:
             cand.append((o["title_span"]["start"], o["title_span"]["end"], "TITLE"))
         if o.get("organization_span"):
             cand.append((o["organization_span"]["start"], o["organization_span"]["end"], "ORG"))
-    for field, label in (("amounts", "AMOUNT"), ("head_counts", "HEAD_COUNT"), ("percentages", "PERCENT"),
-                         ("cities", "CITY"), ("organizations", "ORG"), ("events", "EVENT")):
+    links: dict[tuple[int, int, str], tuple[str, str]] = {}   # mark -> (figure id, tooltip)
+    for field, label in (("amounts", "AMOUNT"), ("head_counts", "HEAD_COUNT")):
+        for k, it in enumerate(record.get(field) or []):
+            fid = f"{field}-{k}"
+            about = [a for a in it.get("about") or [] if a["end"] > a["start"]]
+            tip = "; ".join(x for x in (
+                "about: " + " | ".join(a["text"] for a in about) if about else "",
+                f"province: {it['province']}" if it.get("province") else "",
+                f"speaker: {it['speaker']}" if it.get("speaker") else "") if x)
+            links[(it["start"], it["end"], label)] = (fid, tip)
+            cand.append((it["start"], it["end"], label))
+            for a in about:
+                links.setdefault((a["start"], a["end"], "ABOUT"), (fid, f"about of {it['text']}"))
+                cand.append((a["start"], a["end"], "ABOUT"))
+    for field, label in (("percentages", "PERCENT"), ("cities", "CITY"), ("organizations", "ORG"),
+                         ("events", "EVENT")):
         for it in record.get(field) or []:
             cand.append((it["start"], it["end"], label))
     for field, label in (("dates", "DATE"), ("provinces", "PROVINCE")):
@@ -64,7 +84,13 @@ def marks(record: dict) -> list[dict]:
     for s, e, lab in cand:
         if all(e <= ks or s >= ke for ks, ke, _ in kept):
             kept.append((s, e, lab))
-    return [{"start": s, "end": e, "label": lab} for s, e, lab in sorted(kept)]
+    out = []
+    for s, e, lab in sorted(kept):
+        m = {"start": s, "end": e, "label": lab}
+        if (s, e, lab) in links:
+            m["figure"], m["tip"] = links[(s, e, lab)]
+        out.append(m)
+    return out
 
 
 # a mark that wraps onto the next line keeps its padding and rounded corners on every line (instead of
@@ -106,10 +132,20 @@ def render(obj: Any, *, text: str | None = None, id: str | None = None, page: bo
         title = ""
     if record.get("topic"):
         title += f" · {record['topic']} ({record.get('topic_probability', 0):.2f})"
-    data = {"text": raw, "ents": ents, "title": html.escape(title) or None,
+    data = {"text": raw, "ents": [{k: m[k] for k in ("start", "end", "label")} for m in ents],
+            "title": html.escape(title) or None,
             "settings": {"lang": "fa", "direction": "rtl"}}
     options = {"colors": COLORS, "ents": list(labels or PRIORITY)}
     out = displacy.render(data, style="ent", manual=True, page=page, jupyter=False, options=options)
-    out = re.sub(r'(<mark class="entity" style="[^"]*)"', lambda m: f'{m.group(1)}; {MARK_CSS}"', out)
+    found = iter(ents)   # displaCy writes the marks in the order of ``ents``
+
+    def _mark(m: re.Match) -> str:
+        ent = next(found, {})
+        extra = ""
+        if ent.get("figure"):
+            extra = f' data-figure="{html.escape(ent["figure"])}" title="{html.escape(ent["tip"])}"'
+        return f'{m.group(1)}; {MARK_CSS}"{extra}'
+
+    out = re.sub(r'(<mark class="entity" style="[^"]*)"', _mark, out)
     out = re.sub(r'(<div class="entities" style="[^"]*)"', lambda m: f'{m.group(1)}; {BLOCK_CSS}"', out)
     return HTML(out)
