@@ -42,6 +42,8 @@ def test_explore_notebook_runs_top_to_bottom(tmp_path, monkeypatch):
     html = "\n".join(o["data"]["text/html"] for o in _outputs(nb, "text/html"))
     assert "direction: rtl" in html and "OFFICIAL" in html          # the displaCy view
     assert "organization" in html and "doc_id" in html               # the tables
-    assert len(_outputs(nb, "image/png")) == 3                        # the three plots
-    assert sorted(p.name for p in figures.glob("*.png")) == ["amounts_by_province.png", "events_by_month.png",
-                                                             "head_counts_by_group.png"]
+    assert len(_outputs(nb, "image/png")) == 5                        # the four plots and money of the dev set
+    assert sorted(p.name for p in figures.glob("*.png")) == ["amounts_by_province.png", "dev_money_by_purpose.png",
+                                                             "events_by_month.png", "head_counts_by_group.png",
+                                                             "money_by_purpose.png"]
+    assert "purpose" in html and "speaker" in html                   # the figures' attributes

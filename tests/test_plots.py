@@ -99,7 +99,7 @@ def test_empty_records_still_plot(tmp_path):
     assert all(p.stat().st_size > 1000 for p in paths.values())
 
 
-def test_the_three_plots_saved_as_png(tmp_path, extract):
+def test_the_plots_saved_as_png(tmp_path, extract):
     records = [extract(p.read_text(encoding="utf-8"), id=p.stem, published="2023-12-20")
                for p in sorted((ROOT / "corpus").glob("*.txt"))]
     dev = SHARED / "dev" / "dev.jsonl"
@@ -109,7 +109,7 @@ def test_the_three_plots_saved_as_png(tmp_path, extract):
             records.append(extract(d["text"], id=d["id"], published=d.get("published")))
     frames = to_frames(records)
     paths = plots.save_all(frames, tmp_path)
-    assert set(paths) == {"amounts_by_province", "head_counts_by_group", "events_by_month"}
+    assert set(paths) == {"amounts_by_province", "money_by_purpose", "head_counts_by_group", "events_by_month"}
     for name, p in paths.items():
         data = p.read_bytes()
         assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000, name
@@ -165,3 +165,16 @@ def test_events_chart_has_whole_number_ticks_and_says_how_many_events_have_no_da
     assert fig.undated == 2
     notes = [t.get_text() for t in fig.axes[0].texts]
     assert any("2" in t for t in notes)
+
+
+def test_money_by_purpose_splits_each_purpose_by_the_figures_own_province(extract):
+    texts = ["مدیرکل بهزیستی استان یزد گفت: ۵۰ میلیارد تومان تسهیلات اشتغال پرداخت شد.",
+             "مدیرکل بهزیستی استان کرمان گفت: ۳۰ میلیارد تومان تسهیلات اشتغال و ۲۰ میلیارد تومان وام مسکن "
+             "پرداخت شد.",
+             "وزیر کار گفت: در سراسر کشور ۱۰۰ میلیارد تومان تسهیلات پرداخت شد."]
+    frames = to_frames([extract(t, id=f"m{k}") for k, t in enumerate(texts)])
+    table = plots.money_by_purpose(frames).table
+    assert table.loc["تسهیلات", "یزد"] == 50 and table.loc["تسهیلات", "کرمان"] == 30
+    assert table.loc["تسهیلات", plots.NO_PROVINCE] == 100         # national money stands apart
+    assert table.loc["وام", "کرمان"] == 20 and table.loc["وام"].sum() == 20
+    assert list(table.index) == ["تسهیلات", "وام"]                # the largest purpose first

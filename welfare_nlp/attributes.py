@@ -116,6 +116,25 @@ def _has_term(run: list[Tok]) -> bool:
     return any(tuple(words[i:i + len(m)]) == m for m in multi for i in range(len(words) - len(m) + 1))
 
 
+def purpose(about: str | None) -> str | None:
+    """The welfare term an ``about`` phrase names (``تسهیلات``, ``وام``, ``تحت پوشش``), without its
+    plural or adjective ending: a key to group figures by; None when it names none."""
+    if not about:
+        return None
+    single, multi = _terms()
+    words = about.replace("|", " ").split()
+    for k in range(len(words)):
+        for m in multi:
+            if tuple(words[k:k + len(m)]) == m:
+                return " ".join(m)
+        w = words[k]
+        for end in _TERM_ENDINGS:
+            stem = w[:len(w) - len(end)] if end and w.endswith(end) else (w if not end else None)
+            if stem in single:
+                return stem
+    return None
+
+
 def _tokens(text: str, start: int, end: int) -> list[Tok]:
     single, multi = _roles()
     raw = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text, start, end)]

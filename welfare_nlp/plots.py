@@ -2,7 +2,7 @@
 
     >>> frames = welfare_nlp.to_frames(records)
     >>> fig = welfare_nlp.plots.amounts_by_province(frames)      # a matplotlib Figure
-    >>> welfare_nlp.plots.save_all(frames, "figures/")           # the three plots as PNG
+    >>> welfare_nlp.plots.save_all(frames, "figures/")           # the four plots as PNG
 
 Matplotlib >= 3.11 lays out complex scripts itself (libraqm: shaping and bidi); older versions draw
 letters one by one, left to right, so for them ``persian()`` shapes the text (arabic-reshaper) and
@@ -134,14 +134,61 @@ def _once(df):
 
 
 def amounts_by_province(data: Any, *, top: int = 15):
-    """Money (toman; rial / 10) per province, in billions: each amount goes to its document's main
-    province (the first one named); a figure restated in its document counts once. ``data``: a ``Frames``
-    or records."""
+    """Money (toman; rial / 10) per province, in billions: each amount goes to its own province, else to
+    its document's main province (the first one named); a figure restated in its document counts once.
+    ``data``: a ``Frames`` or records."""
     df = _once(_frames(data).amounts)
     df = df[df["province"].notna() & df["value_toman"].notna()]
     sums = (df.groupby("province")["value_toman"].sum() / 1e9).sort_values(ascending=False).head(top)
     return _barh(list(sums.index), [float(v) for v in sums.values], "مبالغ به تفکیک استان",
                  "میلیارد تومان", "مبلغی با استان یافت نشد")
+
+
+NO_PROVINCE = "کشوری یا بی‌استان"
+
+
+def money_by_purpose(data: Any, *, top: int = 10, provinces: int = 5):
+    """Money (billion toman) per purpose (the welfare term its ``about`` names: تسهیلات, وام, یارانه
+    ...), each bar split by the province the figure applies to (its own, not its document's; the
+    others together, and national or unplaced money apart); a figure restated counts once."""
+    df = _once(_frames(data).amounts)
+    df = df[df["purpose"].notna() & df["value_toman"].notna()].copy()
+    df["where"] = df["province"].where(df["province_from"] == "figure", NO_PROVINCE)
+    table = df.pivot_table(index="purpose", columns="where", values="value_toman", aggfunc="sum", fill_value=0) / 1e9
+    table = table.loc[table.sum(axis=1).sort_values(ascending=False).index[:top]]
+    named = [c for c in table.sum().sort_values(ascending=False).index if c != NO_PROVINCE][:provinces]
+    rest = [c for c in table.columns if c not in named and c != NO_PROVINCE]
+    if rest:
+        table["سایر استان‌ها"] = table[rest].sum(axis=1)
+    cols = named + (["سایر استان‌ها"] if rest else []) + ([NO_PROVINCE] if NO_PROVINCE in table else [])
+    fig = _figure(max(len(table), 1))
+    ax = fig.subplots()
+    small = font(10)
+    ax.set_title(persian("مبالغ به تفکیک موضوع و استان"), fontproperties=font(13), loc="right")
+    if table.empty:
+        ax.text(0.5, 0.5, persian("مبلغی با موضوع یافت نشد"), fontproperties=font(11), ha="center", va="center",
+                transform=ax.transAxes)
+        ax.set_axis_off()
+        return fig
+    y = list(range(len(table)))[::-1]           # the largest purpose at the top
+    left = [0.0] * len(table)
+    cmap = __import__("matplotlib").colormaps["tab10"]
+    for i, col in enumerate(cols):
+        vals = [float(v) for v in table[col]]
+        ax.barh(y, vals, left=left, color="#bbbbbb" if col == NO_PROVINCE else cmap(i % 10), label=persian(col))
+        left = [a + b for a, b in zip(left, vals)]
+    ax.set_yticks(y, [persian(p) for p in table.index])
+    for t in ax.get_yticklabels():
+        t.set_fontproperties(small)
+    ax.invert_xaxis()                           # bars grow from the right, as the text reads
+    ax.yaxis.tick_right()
+    ax.set_xlabel(persian("میلیارد تومان"), fontproperties=small)
+    ax.spines[["left", "top"]].set_visible(False)
+    handles, labs = ax.get_legend_handles_labels()
+    fig.legend(handles[::-1], labs[::-1], loc="outside lower center", ncol=min(len(cols), 4), prop=small,
+               frameon=False)
+    fig.table = table[cols]
+    return fig
 
 
 # head counts: one panel per unit, each with its own axis (people and households are not added up)
@@ -210,12 +257,12 @@ def events_by_month(data: Any):
     return fig
 
 
-PLOTS = {"amounts_by_province": amounts_by_province, "head_counts_by_group": head_counts_by_group,
-         "events_by_month": events_by_month}
+PLOTS = {"amounts_by_province": amounts_by_province, "money_by_purpose": money_by_purpose,
+         "head_counts_by_group": head_counts_by_group, "events_by_month": events_by_month}
 
 
 def save_all(data: Any, out_dir: str | os.PathLike, *, dpi: int = 110) -> dict[str, Path]:
-    """The three plots as ``OUT/<name>.png``; returns name -> path."""
+    """The plots of ``PLOTS`` as ``OUT/<name>.png``; returns name -> path."""
     frames = _frames(data)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)

@@ -16,12 +16,15 @@ import csv
 import os
 from pathlib import Path
 
+from .attributes import purpose
 from .errors import OutputNotResumable
+from .normalize import normalize_text
 
 _ITEM = [("start", "int"), ("end", "int"), ("text", "str"), ("source", "str"), ("score", "float")]
-# what a figure is about (its phrases joined by « | »), the province it applies to, who said it, its event
+# what a figure is about (its phrases joined by « | »; ``purpose``: the welfare term it names, to group by),
+# the province it applies to, who said it, its event
 # (its own province, else the document's main province: ``province_from`` says which)
-_FIGURE = [("about", "str"), ("province", "str"), ("province_code", "str"), ("province_from", "str"),
+_FIGURE = [("about", "str"), ("purpose", "str"), ("province", "str"), ("province_code", "str"), ("province_from", "str"),
            ("speaker", "str"), ("event", "int")]
 COLUMNS: dict[str, list[tuple[str, str]]] = {
     "documents": [("doc_id", "str"), ("version", "str"), ("published", "str"), ("title", "str"), ("encoding", "str"),
@@ -65,12 +68,14 @@ def rows(data: dict) -> dict[str, list[dict]]:
                n_events=len(data.get("events") or []), topic=data.get("topic"),
                topic_probability=data.get("topic_probability"), social_probability=data.get("social_probability"))
     for table in ("officials", "amounts", "head_counts"):
-        names = [c for c, _ in COLUMNS[table] if c not in ("doc_id", "n_mentions", "figure", "repeat", "province_from")]
+        names = [c for c, _ in COLUMNS[table]
+                 if c not in ("doc_id", "n_mentions", "figure", "repeat", "province_from", "purpose")]
         figures: dict[tuple, int] = {}
         for item in data[table]:
             row = {"doc_id": doc_id, **{c: item.get(c) for c in names}}
             if table != "officials":
                 row["about"] = " | ".join(a["text"] for a in item.get("about") or []) or None
+                row["purpose"] = purpose(normalize_text(row["about"] or ""))
                 if item.get("province"):
                     row["province_from"] = "figure"
                 elif data["provinces"]:
