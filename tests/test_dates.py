@@ -126,3 +126,34 @@ def test_iso_uses_the_anchor(extract):
 def test_no_anchor_without_year_or_publication(extract):
     (d,) = extract("از ابتدای بهمن ماه").dates
     assert d.anchored_year is None and d.iso is None
+
+
+def test_dates_of_a_list_share_a_year(extract):
+    # published 19 Mordad 1402: the list runs into Mehr, which alone would read as last year's
+    rec = extract("حرکت کاروان‌ها در تاریخ‌های ۳۱ مرداد، ۴ شهریور و ۲ مهر در نظر گرفته شده است",
+                  published=dt.date(2023, 8, 10))
+    assert [(d.month, d.day, d.anchored_year) for d in rec.dates] == [(5, 31, 1402), (6, 4, 1402), (7, 2, 1402)]
+
+
+def test_range_into_the_next_year(extract):
+    rec = extract("نمایشگاه از ۲۵ اسفند تا ۵ فروردین برپا خواهد بود", published=PUB)
+    assert [(d.month, d.day, d.anchored_year) for d in rec.dates] == [(12, 25, 1402), (1, 5, 1403)]
+
+
+def test_a_story_does_not_roll_the_year(extract):
+    # an earlier month told after a full date is the same year when nothing makes it a range or a plan
+    rec = extract("۲ بهمن ۱۳۹۵، آواربرداری ساختمانی که روز ۳۰ دی فروریخت به پایان رسید", published=PUB)
+    (d,) = [d for d in rec.dates if d.year is None]
+    assert (d.month, d.day, d.anchored_year) == (10, 30, 1395)
+
+
+def test_relative_year_needs_the_publication_date(extract):
+    (d,) = [d for d in extract("طرح از سال ۱۳۸۰ آغاز شد و فروردین ماه سال گذشته پایان یافت").dates
+            if d.year is None]
+    assert d.anchored_year is None
+
+
+def test_a_later_stated_year_far_away_does_not_anchor(extract):
+    text = "اگر تا قبل از بهمن ماه شرایط پذیرفته نشود، وضعیت به پیش از خرداد ۱۳۹۵ باز خواهد گشت"
+    (d,) = [d for d in extract(text, published=PUB).dates if d.year is None]
+    assert d.anchored_year == 1402

@@ -13,13 +13,17 @@ match wins:
 1. a relative year right after the month: ``بهمن ماه امسال`` / ``سال جاری`` (the publication's
    Jalali year), ``سال آینده`` (+1), ``سال گذشته`` / ``پارسال`` (-1);
 2. a year the same sentence states (``در سال ۱۴۰۲ ... تا پایان اسفند`` -> 1402; a month before the
-   month of a full date stated earlier in the sentence rolls to the next year); ``امسال`` /
-   ``سال جاری`` in the sentence count as the publication's year;
+   month of a full date stated earlier in the sentence rolls to the next year in a range joined by
+   ``تا`` or a plan, not in a story); ``امسال`` / ``سال جاری`` in the sentence count as the
+   publication's year; a relative year (rule 1) without a publication date gives no anchor;
 3. with a publication date, a statement about plans (future verbs: ``خواهد``, ``قرار است``,
    ``پیش‌بینی``..., no past ones): the first such month/day not before the publication date;
 4. a month said as a bound (``از ابتدای``, ``تا پایان``...) in a sentence without past verbs: the
    latest year that puts it no later than three months after the publication date;
 5. otherwise the latest year that puts it no later than the publication date plus 31 days.
+
+The dates of one list or range anchored by rules 3-5 agree: ``۳۱ مرداد، ۴ شهریور، ... ۱ مهر`` share
+the first one's year, and ``از ۲۵ اسفند تا ۵ فروردین`` ends in the next year.
 """
 from __future__ import annotations
 
@@ -145,33 +149,69 @@ def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
     return s, (m.start() if m else len(text))
 
 
-def _infer_year(it: Found, text: str, stated: list[Found], published: _dt.date | None) -> int | None:
-    """``anchored_year`` of a date stated without a year (the rules in the module docstring)."""
+def _is_future(clause: str) -> bool:
+    return bool(_FUTURE.search(clause)) and not _PAST.search(_FUTURE_PHRASE.sub(" ", clause))
+
+
+def _infer_year(it: Found, text: str, stated: list[Found], published: _dt.date | None) -> tuple[int | None, int]:
+    """``anchored_year`` of a date stated without a year and the rule that gave it (module docstring)."""
     mo, d = it.data["month"], it.data["day"]
     rel = _RELATIVE_AFTER.match(text, it.end)
-    if rel and published is not None:
+    if rel:
+        if published is None:
+            return None, 1  # «سال گذشته» of an unknown publication date
         y = jalali_year(published)
-        return y if rel.group("this") else y + 1 if rel.group("next") else y - 1
+        return (y if rel.group("this") else y + 1 if rel.group("next") else y - 1), 1
     ss, se = _sentence(text, it.start, it.end)
-    near = [f for f in stated if ss <= f.start < se and f.data["year"] is not None]
+    # a year stated before it in the sentence, or right after it («بهمن ماه ... در سال ۱۴۰۲»)
+    near = [f for f in stated if ss <= f.start < se and f.data["year"] is not None
+            and (f.start < it.start or f.start - it.end <= 30)]
     if near:
         before = [f for f in near if f.start < it.start]
         f = before[-1] if before else near[0]
         y = f.data["year"]
-        if f.start < it.start and f.data["month"] is not None and mo < f.data["month"]:
-            y += 1  # «از ۱ اسفند ۱۴۰۲ تا پایان فروردین»
-        return y
+        if f.start < it.start and f.data["month"] is not None and (mo, d or 1) < (f.data["month"], f.data["day"] or 1):
+            # an earlier month after a full date: the next year in a range («از ۱ اسفند ۱۴۰۲ تا پایان
+            # فروردین») or a plan («... از بهمن ۸۲ ... و مهرماه پذیرش می‌شود»), the same year in a story
+            if re.search(r"(?:^|\s)(?:تا|الی)(?:\s|$)", text[f.end:it.start]) or _is_future(text[it.end:se]):
+                y += 1
+        return y, 2
     if published is None:
-        return None
+        return None, 0
     sentence = text[ss:se]
     if _THIS_YEAR.search(sentence):
-        return jalali_year(published)
+        return jalali_year(published), 2
     past = _PAST.search(_FUTURE_PHRASE.sub(" ", sentence))
     if _FUTURE.search(sentence) and not past:
-        return next_year(mo, d, published)
+        return next_year(mo, d, published), 3
     if not past and _BOUND_BEFORE.search(text, max(0, it.start - 14), it.start):
-        return anchor_year(mo, d, published, ahead_days=92)
-    return anchor_year(mo, d, published)
+        return anchor_year(mo, d, published, ahead_days=92), 4
+    return anchor_year(mo, d, published), 5
+
+
+_LIST_GAP = re.compile(r"[\s،,؛\d]*(?:(?:و|تا|الی|-)[\s\d]*)?")
+
+
+def _anchor_all(items: list[Found], text: str, published: _dt.date | None) -> None:
+    """Set ``anchored_year`` of the year-less dates; the dates of one list or range read from the
+    publication date agree: «۳۱ مرداد، ۴ شهریور، ... ۱ مهر» share the year of the first, and
+    «از ۲۵ اسفند تا ۵ فروردین» ends in the next."""
+    prev = None
+    for it in items:
+        if it.data["year"] is not None or it.data["month"] is None:
+            prev = None
+            continue
+        anchored, rule = _infer_year(it, text, items, published)
+        if anchored is not None and rule >= 3 and prev is not None and prev[1] >= 3 \
+                and it.start - prev[0].end <= 40 and _LIST_GAP.fullmatch(text, prev[0].end, it.start):
+            p = prev[0].data
+            if (it.data["month"], it.data["day"] or 1) >= (p["month"], p["day"] or 1):
+                anchored = p["anchored_year"]
+            elif re.search(r"(?:تا|الی|-)", text[prev[0].end:it.start]):
+                anchored = p["anchored_year"] + 1
+        if anchored is not None:
+            it.data["anchored_year"] = anchored
+        prev = (it, rule) if anchored is not None else None
 
 
 def to_iso(year: int | None, month: int | None, day: int | None) -> str | None:
@@ -256,11 +296,7 @@ def extract(ctx: DocContext) -> list[Found]:
                 out.append(_item(y, None, None, m.start(), m.end(), "rule:dates.year", 0.9))
         taken.append(m.span())
     out.sort(key=lambda f: f.start)
-    for it in out:
-        if it.data["year"] is None and it.data["month"] is not None:
-            anchored = _infer_year(it, text, out, ctx.published)
-            if anchored is not None:
-                it.data["anchored_year"] = anchored
+    _anchor_all(out, text, ctx.published)
     return _dedupe(out)
 
 
