@@ -99,3 +99,21 @@ STILL_COUNTS = [
 @pytest.mark.parametrize("text,value", STILL_COUNTS)
 def test_counts_near_places(extract, text, value):
     assert [h.value for h in extract(text).head_counts] == [value]
+
+
+ROLES_AND_CODES = [
+    ("سه معاون وزیر تغییر کردند", [(3, None, "معاون")]),
+    ("۱۲ هزار مبتلا شناسایی شدند", [(12000, None, "مبتلا")]),
+    ("۴۰۰ توانخواه در این مرکز آموزش می‌بینند", [(400, None, "توانخواه")]),
+    ("۳۰۰ کارتن‌خواب ساماندهی شدند", [(300, None, "کارتن‌خواب")]),
+    # a disease name, the year of a date, a ratio's numerator are not counts
+    ("ویروس کووید 19 مبتلا شده‌اند", []),
+    ("روز گذشته، 15 بهمن ماه 1401 وزیر کار گفت", []),
+    ("به ازای هر 1000 نفر 25 نفر اهدا کننده", []),
+]
+
+
+@pytest.mark.parametrize("text,expected", ROLES_AND_CODES)
+def test_roles_and_codes(extract, text, expected):
+    got = [(h.value, h.max, h.noun) for h in extract(text).head_counts]
+    assert got == [(pytest.approx(v), m, n) for v, m, n in expected]

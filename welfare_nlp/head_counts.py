@@ -27,6 +27,8 @@ _PLURAL = "(?:ان|ین|یان|ها|‌ها|های|‌های|ی|‌ای)?"
 # «شهر زیر ۲۰ هزار نفر» (a threshold; «در استان‌ها بیش از ۵۰۰ نفر» is a count)
 _PLACE_THRESHOLD = re.compile(r"(?:شهر|روستا|شهرستان|منطقه|مناطق|استان|واحد|بخش|کارگاه)\s+(?:زیر|بالای)\s+$")
 _DISTRIBUTIVE = re.compile(r"(?:^|\s)(?:هر|از هر|به ازای هر|در هر)\s+$")
+# «به ازای هر 1000 نفر 22 نفر»: the numerator of a ratio
+_PER_BEFORE = re.compile(r"(?:^|\s)هر\s+\S+(?:\s+هزار)?\s+(?:نفر|تن|خانوار)\S*\s*[،,]?\s*$")
 # size classes: «کارگاه‌های (کوچک) زیر ۱۰ نفر», «واحدهای صنعتی بین 50 تا 200 نفر», «روستای 20 خانواری»
 _PLACES = (r"(?:شهر|روستا|شهرستان|منطقه|مناطق|استان|واحد|بخش|کارگاه|بنگاه|شرکت|کارخانه|موسسه|مؤسسه|مرکز|مراکز"
            r"|مدرسه|مدارس|خانوار|خانواده|آبادی|بیمارستان)")
@@ -103,7 +105,8 @@ def extract(ctx: DocContext) -> list[Found]:
         if q.value <= 0 or not float(q.value).is_integer() and q.value < 1000:
             continue
         before = text[max(0, q.start - 40):q.start]
-        if _DISTRIBUTIVE.search(before) or _PLACE_THRESHOLD.search(before) or _is_class(text, q.start, m, noun, end):
+        if (_DISTRIBUTIVE.search(before) or _PER_BEFORE.search(before) or _PLACE_THRESHOLD.search(before)
+                or _is_class(text, q.start, m, noun, end)):
             continue
         if _RATIO_AFTER.match(text, end):
             continue  # «۳۹ نفر در مقابل یک نفر»: a ratio

@@ -60,13 +60,30 @@ def qualifier_after(text: str, end: int) -> tuple[str | None, int]:
 _YEAR_BEFORE = re.compile(r"(?:^|\s)(?:سال|سالهای|سال‌های|بودجه)\s+$")
 _UNIT = re.compile(r"(?:درصد|%|نفر|تومان|ریال|دلار|یورو|هزار|میلیون|میلیارد|همت)")
 _MONEY_AFTER = re.compile(r"\s?(?:هزار|میلیون|میلیارد|تومان|ریال|دلار|یورو|همت)")
-_HOTLINE = re.compile(r"تماس|تلفن|شماره|خط|سامانه|اورژانس|پیامک|کد|کدخبر")
+_HOTLINE = re.compile(r"تماس|تلفن|شماره|خط|سامانه|اورژانس|پیامک|کد|کدخبر|کووید|کوید")  # «کووید 19»: a name
+
+
+_PERIOD_YEAR = re.compile(r"(?:^|\s)ماهه\s+$")
+
+
+@lru_cache(maxsize=1)
+def _month_re() -> re.Pattern:
+    names = "|".join(sorted(map(re.escape, lexicon.months()), key=len, reverse=True))
+    return re.compile(rf"(?:^|\s|\d)(?:{names})(?:\s?\u200c?ماه)?\s*(?:سال\s+)?$")
+
+
+def _month_before(text: str, start: int) -> bool:
+    return bool(_month_re().search(text, max(0, start - 20), start))
 
 
 def is_year_or_code(num: Number, text: str) -> bool:
     """``سال 95`` is a year; ``با 123 تلفن`` / ``سامانه ۱۴۸۰`` is a hotline, ``کد 12`` a code."""
     if num.words:
         return False
+    if 1300 <= num.value <= 1499 and num.is_int and _month_before(text, num.start):
+        return True  # «۱۵ بهمن ماه 1398 وزیر اقتصاد»: the year of a date
+    if _PERIOD_YEAR.search(text, max(0, num.start - 8), num.start) and (num.value < 100 or 1300 <= num.value <= 1499):
+        return True  # «در 9 ماهه 98»: the first nine months of 1398
     yb = _YEAR_BEFORE.search(text, max(0, num.start - 12), num.start)
     if yb:
         # «بودجه ۵۰ همت» / «بودجه ۳۰۰ میلیارد تومانی» is money, «بودجه 98» a year
