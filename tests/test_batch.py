@@ -205,7 +205,7 @@ def test_sigkill_at_random_points_then_resume_loses_and_duplicates_nothing(tmp_p
         import csv
 
         with open(out / "documents.csv", encoding="utf-8", newline="") as fh:
-            ids = [row["id"] for row in csv.DictReader(fh)]
+            ids = [row["doc_id"] for row in csv.DictReader(fh)]
         with open(out / "amounts.csv", encoding="utf-8", newline="") as fh:
             amounts = [row["doc_id"] for row in csv.DictReader(fh)]
         assert sorted(amounts) == sorted(d for d, t in docs for _ in range(t.count("میلیارد")))

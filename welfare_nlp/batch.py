@@ -427,13 +427,13 @@ def run(paths: Iterable[str], output: str | None = None, *, jobs: int = 1, fmt: 
     try:
         first = next(todo, None)  # nothing left to do (a finished run resumed): no workers, no pipeline
         todo = itertools.chain([first] if first is not None else [], todo)
+        if first is not None and nlp is None:  # a missing shipped model stops the run here, not in each worker
+            from .shipped import require
+
+            require()
         if first is None:
             outcomes = iter(())
         elif jobs > 1:
-            if nlp is None:  # a missing shipped model stops the run here, not in each worker's initializer
-                from .shipped import require
-
-                require()
             pool = _pool(jobs, max_chars, fmt, -(-recycle // chunksize) if recycle else None, topic)
             slots = threading.Semaphore(max(64, 4 * jobs * chunksize))
             batches = pool.imap(_work_many, _batched(_bounded(todo, slots, stop), chunksize), 1)
