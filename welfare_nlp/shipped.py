@@ -32,7 +32,8 @@ def require(*, ner: bool = True, topic: bool = True) -> None:
     from . import topic as _topic
     from .errors import ModelNotFound, TopicModelNotFound
 
-    if ner and not _ner.available():
+    # the NER model may be a spaCy directory or (through WELFARE_NLP_NER) a Hugging Face one
+    if ner and not (_ner.available() or (_ner.model_path() / "config.json").exists()):
         raise ModelNotFound(f"{_ner.model_path()} (the install lacks the shipped model: reinstall welfare_nlp from "
                             "a wheel or sdist that carries models/, or set WELFARE_NLP_NER to a model directory)")
     if topic and not _topic.available():
