@@ -123,11 +123,20 @@ def test_card_scores_are_what_the_shipped_model_gets():
     if not peyma.exists() or not arman.exists():
         pytest.skip("the shared NER dev files are not present")
     ev = json.loads((ner.model_path() / "evaluation.json").read_text(encoding="utf-8"))
-    assert evaluate(str(peyma))["micro"] == ev["peyma_dev"]["micro"]
+
+    def close(got, card):
+        # float32 matrix products round differently with the batch's shape (BLAS kernels), so a near tie
+        # can go either way with what the process ran before: today's numbers move by an entity or two
+        # (ARMAN dev 443 or 444 true positives); the card's scores hold to 0.002
+        assert abs(got["f"] - card["f"]) <= 0.002, (got, card)
+        assert max(abs(got[k] - card[k]) for k in ("tp", "fp", "fn")) <= 3, (got, card)
+
+    close(evaluate(str(peyma))["micro"], ev["peyma_dev"]["micro"])
     got = evaluate(str(arman), labels={"PER", "ORG", "LOC"})
-    assert got["scheme"] == "arman" and got["micro"] == ev["arman_dev_per_org_loc"]["micro"]
+    assert got["scheme"] == "arman"
+    close(got["micro"], ev["arman_dev_per_org_loc"]["micro"])
     by_peyma = evaluate(str(arman), labels={"PER", "ORG", "LOC"}, scheme="peyma")
-    assert by_peyma["micro"] == ev["arman_dev_per_org_loc_peyma_head"]["micro"]
+    close(by_peyma["micro"], ev["arman_dev_per_org_loc_peyma_head"]["micro"])
 
 
 def test_tagger_card_is_made_from_the_evaluation():
@@ -176,3 +185,26 @@ def test_tagger_card_is_made_from_the_evaluation():
     assert "Whether a 600K token is ORG or O is left open (`--open-600k-org`" in text
     assert "may be LOC or ORG (686 spans of 54 names), its ORG spans stay ORG (`--open-contested`)" in text
     assert "ran on 1 torch thread (`--threads`)" in text
+
+
+def test_tagger_reads_the_pipelines_tokens_without_making_docs(nlp):
+    """The pipeline hands the tagger its Doc's token texts up to the body's end (``body_tokens``): the
+    same tokens, offsets and entities as the Doc that ``body_doc`` makes and as the model's own tokenizer."""
+    model = ner.get_model()
+    texts = ["به گزارش ایرنا، سعید پورعلی معاون فرهنگی جهاد دانشگاهی گفت: طرح اجرا شد.\n\nدر تهران  امروز",
+             "علی احمدی در سازمان بهزیستی استان کرمان گفت. تهران\n\nامروز  گفت"]
+    docs = [nlp.make_doc(t) for t in texts]
+    for doc in docs:
+        text = doc.text
+        for end in (len(text), len(text) - 7, text.index(" ") + 1, text.index(" "), 3, 0):
+            made = model.body_doc(doc, end)
+            got = model.body_tokens(doc, end, text)
+            assert (made is None) == (got is None)
+            if made is not None:
+                assert got == ([t.text for t in made], [t.idx for t in made])
+                assert model.body_tokens(doc, end) == got
+    bodies = [d.text for d in docs]
+    plain = model.many(bodies)
+    assert plain and plain == model.many(bodies, token_docs=[model.body_doc(d, len(t)) for d, t in zip(docs, bodies)])
+    assert plain == model.many(bodies, token_words=[model.body_tokens(d, len(t), t) for d, t in zip(docs, bodies)])
+    assert model.body_tokens(docs[0], len(bodies[0]), "not its text") == model.body_tokens(docs[0], len(bodies[0]))

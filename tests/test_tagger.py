@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 
-from welfare_nlp.tagger import (GAZETTEERS, NEG, Featurizer, Tagger, TaggerComponent, allowed_moves,
+from welfare_nlp.tagger import (GAZETTEERS, MAX_CHARS, NEG, Featurizer, Tagger, TaggerComponent, allowed_moves,
                                 gazetteer_features, gazetteers, segments, tag_names, tags_to_spans)
 from welfare_nlp.ner_eval import pick_scheme
 
@@ -278,19 +278,130 @@ def test_component_round_trip(pair, tmp_path):
     assert json.loads((tmp_path / "model" / "welfare_tagger" / "tagger.json").read_text())["heads"][0]["name"] == "a"
 
 
-def test_word_input_cache_overflow_gives_the_same_numbers(pair):
+def test_projection_cache_overflow_gives_the_same_numbers(pair):
+    """The BiLSTM keeps each word's input projection; a cache too small for a batch, and one that has to
+    make room (the most used half stays), give the numbers of an empty one."""
     _, tagger, _ = pair
+    lstm = tagger.lstm_of("a")
     before = tagger.emissions(SENTENCES, "a")
-    n_in = tagger._inputs.shape[1]
-    tagger._inputs, tagger._index = np.zeros((4, n_in), dtype="float32"), {}   # fewer rows than distinct words
+    saved = lstm.rows, lstm.index, lstm.uses
     try:
-        after = tagger.emissions(SENTENCES, "a")
-        again = tagger.emissions(SENTENCES[:1], "a")
+        for size in (4, 9, 12):   # fewer rows than the distinct words; room for some; room after a clear
+            lstm.CACHE, lstm.rows, lstm.index, lstm.uses = size, None, {}, []
+            after = tagger.emissions(SENTENCES, "a")
+            again = tagger.emissions(SENTENCES[:1], "a")
+            third = tagger.emissions(SENTENCES[1:] + [["ناشناخته", "دیگر", "علی"]], "a")
+            assert len(lstm.index) <= size
+            for b, a in zip(before, after):
+                np.testing.assert_allclose(a, b, atol=1e-6)
+            np.testing.assert_allclose(again[0], before[0], atol=1e-6)
+            np.testing.assert_allclose(third[0], before[1], atol=1e-6)
     finally:
-        tagger._inputs, tagger._index = np.zeros((100, n_in), dtype="float32"), {}
-    for b, a in zip(before, after):
-        np.testing.assert_allclose(a, b, atol=1e-6)
-    np.testing.assert_allclose(again[0], before[0], atol=1e-6)
+        del lstm.CACHE
+        lstm.rows, lstm.index, lstm.uses = saved
+
+
+# -- the fast path against a plain reference -------------------------------------------------------------
+
+def _plain_lstm(wih, whh, b, xs):
+    """One direction, one sentence, one step at a time, torch's gate order and the textbook sigmoid."""
+    h = whh.shape[1]
+    hs, cs, out = np.zeros(h), np.zeros(h), []
+    for x in xs:
+        z = wih @ x + whh @ hs + b
+        i, f, g, o = (1 / (1 + np.exp(-z[:h])), 1 / (1 + np.exp(-z[h:2 * h])), np.tanh(z[2 * h:3 * h]),
+                      1 / (1 + np.exp(-z[3 * h:])))
+        cs = f * cs + i * g
+        hs = o * np.tanh(cs)
+        out.append(hs)
+    return np.array(out)
+
+
+def _plain_viterbi(head, em):
+    """Viterbi of one sentence, a loop over tags (ties to the lower tag, as argmax)."""
+    k = len(head.end)
+    score = head.start + em[0]
+    back = []
+    for t in range(1, len(em)):
+        prev = score[:, None] + head.trans
+        back.append(prev.argmax(axis=0))
+        score = prev.max(axis=0) + em[t]
+    best = [int((score + head.end).argmax())]
+    for bp in reversed(back):
+        best.append(int(bp[best[-1]]))
+    assert all(0 <= b < k for b in best)
+    return best[::-1]
+
+
+@pytest.mark.parametrize("scheme", ["a", "b"])
+def test_fast_path_equals_a_plain_reference(pair, scheme):
+    """Emissions and tags of the batched network (projections cached, gates reordered and halved,
+    sentences longest first without padding steps, vectorised Viterbi) against a one-sentence, one-step,
+    float64 computation straight from the saved weights."""
+    _, tagger, path = pair
+    with np.load(path / "tagger.npz") as z:
+        w = {k: z[k].astype("float64") for k in z.files}
+    sfx = f"_{scheme}" if f"lstm_wih_f_{scheme}" in w else ""
+    head = tagger.heads[scheme]
+    sentences = SENTENCES + [["در", "تهران", "علی", "گفت"], ["z"], [], ["علی"] * 12]
+    got_em = tagger.emissions(sentences, scheme)
+    got_tags = tagger.tag(sentences, scheme)
+    for s, em, tags in zip(sentences, got_em, got_tags):
+        assert em.shape == (len(s), len(head.end)) and len(tags) == len(s)
+        if not s:
+            continue
+        # the network's inputs as torch makes them: every word padded to MAX_CHARS letters (the random
+        # weights here give the padding letter a non-zero embedding; a trained model's is zero)
+        xs = tagger._word_inputs(s + ["x" * MAX_CHARS])[:-1].astype("float64")
+        hf = _plain_lstm(w[f"lstm_wih_f{sfx}"], w[f"lstm_whh_f{sfx}"], w[f"lstm_b_f{sfx}"], xs)
+        hb = _plain_lstm(w[f"lstm_wih_b{sfx}"], w[f"lstm_whh_b{sfx}"], w[f"lstm_b_b{sfx}"], xs[::-1])[::-1]
+        want = np.concatenate([hf, hb], axis=1) @ w[f"out_w_{scheme}"].T + w[f"out_b_{scheme}"]
+        np.testing.assert_allclose(em, want, atol=1e-5, rtol=1e-5)
+        assert list(tags) == _plain_viterbi(head, want.astype("float32"))
+    # each sentence alone gets what it gets in the batch
+    for s, em in zip(sentences, got_em):
+        np.testing.assert_allclose(tagger.emissions([s], scheme)[0], em, atol=1e-5)
+
+
+def test_viterbi_padded_equals_one_sentence_at_a_time(pair):
+    _, tagger, _ = pair
+    head = tagger.heads["b"]
+    rng = np.random.RandomState(3)
+    lengths = [5, 0, 1, 9, 9, 3, 7, 2]
+    ems = [rng.randn(n, len(head.end)).astype("float32") * 2 for n in lengths]
+    got = head.viterbi(ems)
+    for em, g in zip(ems, got):
+        assert list(g) == (_plain_viterbi(head, em) if len(em) else [])
+    assert head.viterbi([]) == []
+
+
+@pytest.mark.parametrize("tags", [[0, 1, 2, 2, 0, 4, 4, 3, 0, 0, 2], [2, 1, 4, 3, 3, 0], [0, 0, 0], [1] * 4])
+def test_tags_to_spans_equals_a_loop_over_every_token(tags):
+    out, start, cur = [], None, None
+    for i, t in enumerate(tags + [0]):
+        if t and t % 2 == 0 and cur == (t - 2) // 2 and start is not None:
+            continue
+        if start is not None:
+            out.append((start, i, LABELS[cur]))
+            start, cur = None, None
+        if t:
+            start, cur = i, (t - 1) // 2
+    assert tags_to_spans(tags, LABELS) == tags_to_spans(np.array(tags), LABELS) == out
+
+
+def test_token_texts_come_from_the_docs_arrays():
+    import spacy
+
+    from welfare_nlp.tagger import token_offsets, token_texts
+
+    nlp = spacy.blank("fa")
+    text = "علی احمدی در سازمان بهزیستی گفت. تهران\n\nامروز  گفت"
+    doc = nlp.make_doc(text)
+    assert token_texts(doc) == [t.text for t in doc]
+    assert token_offsets(doc) == ([t.text for t in doc], [t.idx for t in doc])
+    assert token_texts(doc, 10) == [t.text for t in doc if t.idx < 10]
+    assert token_texts(doc, text=text) == [t.text for t in doc]
+    assert token_texts(nlp.make_doc("")) == []
 
 
 # -- pretraining the encoder as a language model ----------------------------------------------------------

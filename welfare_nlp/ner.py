@@ -74,10 +74,15 @@ class SpacyNER:
     def __call__(self, text: str) -> list[Entity]:
         return self.many([text])[0]
 
-    def many(self, texts: list[str], batch_size: int = 64, token_docs: list | None = None) -> list[list[Entity]]:
+    def many(self, texts: list[str], batch_size: int = 64, token_docs: list | None = None,
+             token_words: list | None = None) -> list[list[Entity]]:
         """The entities of several texts, run through the model together (faster than one by one:
         the network and the transition decoder work on several documents at each step).
-        ``token_docs``: for each text, a Doc of it already tokenised (see ``body_doc``) or None."""
+        ``token_docs``: for each text, a Doc of it already tokenised (see ``body_doc``) or None;
+        ``token_words``: for each text, its tokens as (texts, start characters) (see ``body_tokens``) or
+        None (the BiLSTM-CRF tagger reads token texts only: no Doc needs to be made for it)."""
+        if self.tagger is not None:
+            return self._many_words(texts, token_docs, token_words)
         pieces: list[tuple[int, int, object]] = []   # (text, offset, Doc)
         for k, text in enumerate(texts):
             given = token_docs[k] if token_docs else None
@@ -90,6 +95,27 @@ class SpacyNER:
             for s, e, label in spans:
                 start, last = doc[s], doc[e - 1]
                 out[k].append(Entity(label, offset + start.idx, offset + last.idx + len(last), self.source,
+                                     self.scores.get(label, 0.8)))
+        return out
+
+    def _many_words(self, texts: list[str], token_docs: list | None, token_words: list | None) -> list[list[Entity]]:
+        """``many`` for the tagger: the same pieces and tokens, given to it as token texts."""
+        from .tagger import token_offsets
+
+        pieces: list[tuple[int, int, list[str], list[int]]] = []   # (text, offset, token texts, starts)
+        for k, text in enumerate(texts):
+            given = token_words[k] if token_words else None
+            if given is None and token_docs and token_docs[k] is not None:
+                given = token_offsets(token_docs[k])
+            if given is not None:
+                pieces.append((k, 0, *given))
+            else:
+                pieces.extend((k, offset, *token_offsets(self.nlp.make_doc(p))) for offset, p in _paragraphs(text))
+        out: list[list[Entity]] = [[] for _ in texts]
+        found = self.tagger.word_spans([words for _, _, words, _ in pieces])
+        for (k, offset, words, starts), spans in zip(pieces, found):
+            for s, e, label in spans:
+                out[k].append(Entity(label, offset + starts[s], offset + starts[e - 1] + len(words[e - 1]), self.source,
                                      self.scores.get(label, 0.8)))
         return out
 
@@ -112,6 +138,25 @@ class SpacyNER:
             spaces.append(bool(tok.whitespace_) and end < body_end)
         made = Doc(self.nlp.vocab, words=words, spaces=spaces)
         return made if made.text == doc.text[:body_end] else None
+
+    def body_tokens(self, doc, body_end: int, text: str | None = None) -> tuple[list[str], list[int]] | None:
+        """``body_doc`` as the tagger needs it: the texts and start characters of the pipeline Doc's
+        tokens up to ``body_end``, read from the Doc's arrays (no Doc made); None where ``body_doc`` is.
+        ``text``: the Doc's text (``doc.text`` otherwise, which spaCy builds token by token)."""
+        from spacy.attrs import IDX, LENGTH, SPACY
+
+        from .tagger import token_offsets
+
+        if doc.vocab is not self.nlp.vocab or body_end > MAX_PARAGRAPH:
+            return None
+        if text is not None and len(doc):   # the text given is the Doc's: its last token ends it
+            i, n, space = doc[-1:].to_array([IDX, LENGTH, SPACY])[0].tolist()
+            if i + n + space != len(text):
+                text = None
+        words, starts = token_offsets(doc, body_end, text)
+        if words and starts[-1] + len(words[-1]) > body_end:
+            return None
+        return words, starts
 
     def _spans(self, docs: list, batch_size: int = 64, scheme: str | None = None) -> list[list[tuple[int, int, str]]]:
         """(start, end, label) token spans of each Doc, decoded in batches of similar length."""
@@ -319,7 +364,11 @@ class NERStage:
     def many(self, ctxs: list[DocContext], docs: list | None = None) -> list[DocContext]:
         model = get_model(self.path)
         texts = [c.body for c in ctxs]
-        if isinstance(model, SpacyNER):
+        if isinstance(model, SpacyNER) and model.tagger is not None:
+            token_words = ([model.body_tokens(d, len(t), c.text) for d, t, c in zip(docs, texts, ctxs)]
+                           if docs else None)
+            found = model.many(texts, token_words=token_words)
+        elif isinstance(model, SpacyNER):
             token_docs = [model.body_doc(d, len(t)) for d, t in zip(docs, texts)] if docs else None
             found = model.many(texts, token_docs=token_docs)
         else:

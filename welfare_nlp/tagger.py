@@ -103,24 +103,25 @@ def allowed_moves(n_labels: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def tags_to_spans(tags: list[int] | np.ndarray, labels: list[str]) -> list[tuple[int, int, str]]:
-    """(start, end, label) token spans of a tag-id sequence (an I- without its B- starts an entity)."""
-    out, start, cur = [], None, None
-    for i, t in enumerate(list(tags) + [0]):
-        t = int(t)
-        if t and t % 2 == 0 and cur == (t - 2) // 2 and start is not None:
-            continue
-        if start is not None:
-            out.append((start, i, labels[cur]))
-            start, cur = None, None
-        if t:
+    """(start, end, label) token spans of a tag-id sequence (an I- without its B- starts an entity).
+    Only the tokens tagged other than O are visited."""
+    tags = np.asarray(tags)
+    out, start, cur, prev = [], None, None, -1
+    for i in np.flatnonzero(tags).tolist():
+        t = int(tags[i])
+        if start is not None and (i != prev + 1 or t % 2 or cur != (t - 2) // 2):
+            out.append((start, prev + 1, labels[cur]))
+            start = None
+        if start is None:
             start, cur = i, (t - 1) // 2
+        prev = i
+    if start is not None:
+        out.append((start, prev + 1, labels[cur]))
     return out
 
 
 class Featurizer:
     """Word ids, character ids and floret vectors of a tokenised sentence."""
-
-    CACHE = 20_000   # distinct words whose network inputs the tagger keeps (``Tagger._token_inputs``)
 
     def __init__(self, words: list[str], chars: list[str], vectors):
         self.words = {w: i for i, w in enumerate(words)}
@@ -177,26 +178,169 @@ class Head:
     def viterbi(self, ems: list[np.ndarray]) -> list[np.ndarray]:
         """The best tag sequence of each sentence, all sentences decoded side by side."""
         lengths = np.array([len(e) for e in ems], dtype=np.int64)
-        b, t_max = len(ems), int(lengths.max(initial=0))
-        if not t_max:
-            return [np.zeros(0, dtype=np.int64) for _ in ems]
-        k = len(self.end)
-        em = np.zeros((b, t_max, k), dtype="float32")
+        if not len(ems) or not lengths.max():
+            return [np.zeros(n, dtype=np.int64) for n in lengths]
+        em = np.zeros((len(ems), int(lengths.max()), len(self.end)), dtype="float32")
         for i, e in enumerate(ems):
             em[i, :len(e)] = e
+        return self.viterbi_padded(em, lengths)
+
+    def viterbi_padded(self, em: np.ndarray, lengths: np.ndarray) -> list[np.ndarray]:
+        """``viterbi`` of sentences given as one padded array ``em`` (B, T, K) and their lengths (what
+        lies past a sentence's end is never read). The sentences are taken longest first, so that the
+        ones still going at step t are a prefix of the batch (slices, not masks); ties between equal
+        scores go to the lower tag, as ``argmax`` does."""
+        b = len(lengths)
+        lengths = np.asarray(lengths, dtype=np.int64)
+        out = [np.zeros(0, dtype=np.int64)] * b
+        order = np.argsort(-lengths, kind="stable")
+        order = order[lengths[order] > 0]
+        if not len(order):
+            return out
+        em = em[order]
+        lens = lengths[order]
+        t_max = int(lens[0])
+        live = np.searchsorted(-lens, -np.arange(t_max), side="left")   # sentences longer than t
+        trans = self.trans
         score = self.start + em[:, 0]
-        back = np.broadcast_to(np.arange(k), (b, t_max, k)).copy()  # past its end a sentence keeps its tag
+        back = np.empty((len(order), t_max, len(self.end)), dtype=np.intp)
         for t in range(1, t_max):
-            cand = score[:, :, None] + self.trans                       # (B, from, to)
-            live = lengths > t
-            back[live, t] = cand[live].argmax(axis=1)
-            score = np.where(live[:, None], cand.max(axis=1) + em[:, t], score)
-        best = np.zeros((b, t_max), dtype=np.int64)
-        best[:, -1] = (score + self.end).argmax(axis=1)
-        rows = np.arange(b)
+            n = int(live[t])
+            cand = score[:n, :, None] + trans                         # (n, from, to)
+            back[:n, t] = cand.argmax(axis=1)
+            score[:n] = cand.max(axis=1) + em[:n, t]
+        last = (score + self.end).argmax(axis=1)
+        best = np.empty((len(order), t_max), dtype=np.int64)
+        best[np.arange(len(order)), lens - 1] = last
         for t in range(t_max - 1, 0, -1):
-            best[:, t - 1] = back[rows, t, best[:, t]]
-        return [best[i, :n] for i, n in enumerate(lengths)]
+            n = int(live[t])
+            best[:n, t - 1] = back[np.arange(n), t, best[:n, t]]
+        for i, k in enumerate(order):
+            out[k] = best[i, :lens[i]]
+        return out
+
+
+def _pad(flat: np.ndarray, lengths: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """(B, T, ...) from rows of sentences laid end to end: sentence k is ``flat[starts[k]:starts[k] + lengths[k]]``."""
+    t_max = int(lengths.max(initial=0))
+    out = np.zeros((len(lengths), t_max) + flat.shape[1:], dtype=flat.dtype)
+    k, t = np.nonzero(np.arange(t_max)[None, :] < lengths[:, None])
+    out[k, t] = flat[starts[k] + t]
+    return out
+
+
+class BiLSTM:
+    """One bidirectional LSTM for prediction, with its weights laid out for speed and a cache of the input
+    projections of the words it has read.
+
+    - torch's gate order (input, forget, cell, output) becomes (input, forget, output, cell): the three
+      sigmoid gates side by side, so one ``tanh`` pass serves all four gates;
+    - the sigmoid gates' rows of every weight and bias are halved (sigmoid(z) = (tanh(z / 2) + 1) / 2;
+      halving is exact in floating point, so this gives bit for bit the numbers of halving z itself);
+    - both directions' input maps side by side (D, 8H): one matrix product projects a word for both.
+
+    The input projection of a word does not depend on its context, so it is computed once per distinct
+    word and kept (``CACHE`` words; when full, the most used half stays)."""
+
+    CACHE = 12_288   # distinct words whose input projections are kept (12,288 x 8H floats: 48 MiB for H = 128)
+
+    def __init__(self, w: dict, suffix: str):
+        h = w[f"lstm_whh_f{suffix}"].shape[1]
+        order = np.r_[0:2 * h, 3 * h:4 * h, 2 * h:3 * h]
+        scale = np.ones(4 * h, dtype="float32")
+        scale[:3 * h] = 0.5
+        self.hidden = h
+        self.w_in = np.ascontiguousarray(np.concatenate(
+            [(w[f"lstm_wih_{d}{suffix}"][order] * scale[:, None]).T for d in "fb"], axis=1))       # (D, 8H)
+        self.b_in = np.concatenate([w[f"lstm_b_{d}{suffix}"][order] * scale for d in "fb"])        # (8H,)
+        self.whh = np.ascontiguousarray(np.stack(
+            [(w[f"lstm_whh_{d}{suffix}"][order] * scale[:, None]).T for d in "fb"]))               # (2, H, 8H/2)
+        self.rows: np.ndarray | None = None     # the cache, taken when first used
+        self.index: dict[str, int] = {}
+        self.uses: list[int] = []
+
+    def _take_cache(self) -> np.ndarray:
+        if self.rows is None:
+            # the cache's memory is written now, so a long run does not see it grow
+            self.rows = np.zeros((self.CACHE, 8 * self.hidden), dtype="float32")
+        return self.rows
+
+    def projections(self, words: list[str], inputs) -> np.ndarray:
+        """(len(words), 2, 4H): each distinct word's input projection, forward then backward (gates
+        i f o g, the sigmoid ones halved, bias added); ``inputs(list)`` gives the network inputs of words.
+        Words not in the cache are computed together and kept while there is room (when it is full, the
+        most used half of it stays)."""
+        n = len(words)
+        rows, index, uses = self._take_cache(), self.index, self.uses
+        new = [w for w in words if w not in index]
+        if new and len(index) + len(new) > self.CACHE:
+            keep = sorted(index, key=lambda w: uses[index[w]], reverse=True)[:self.CACHE // 2]
+            at = np.fromiter((index[w] for w in keep), dtype=np.int64, count=len(keep))
+            rows[:len(keep)] = rows[at]
+            self.uses = uses = [uses[i] for i in at.tolist()]
+            self.index = index = {w: i for i, w in enumerate(keep)}
+            new = [w for w in words if w not in index]
+        fresh = inputs(new) @ self.w_in + self.b_in if new else None
+        room = min(self.CACHE - len(index), len(new))
+        if room > 0:
+            at = len(index)
+            rows[at:at + room] = fresh[:room]
+            index.update(zip(new[:room], range(at, at + room)))
+            uses.extend([0] * room)
+        if room == len(new):
+            got = np.fromiter((index[w] for w in words), dtype=np.int64, count=n)
+            for i in got.tolist():
+                uses[i] += 1
+            return rows[got].reshape(n, 2, -1)
+        out = np.empty((n, rows.shape[1]), dtype="float32")      # more new words than the cache keeps
+        left = {w: i for i, w in enumerate(new[room:], start=room)}
+        for k, w in enumerate(words):
+            if w in left:
+                out[k] = fresh[left[w]]
+            else:
+                out[k] = rows[index[w]]
+                uses[index[w]] += 1
+        return out.reshape(n, 2, -1)
+
+    def run(self, proj: np.ndarray, rows: np.ndarray, offsets: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+        """The hidden states (N, 2H), forward then backward, of the N tokens of sentences read side by side.
+        Token i of the batch reads ``proj[rows[i]]`` (``proj`` as ``projections`` gives it); a sentence is
+        tokens ``offsets[k]`` to ``offsets[k] + lengths[k]``, and the sentences come longest first, so that
+        the ones still going at step t are a prefix of the batch: no step is spent on padding."""
+        n_tok, h = len(rows), self.hidden
+        b = len(lengths)
+        out = np.empty((n_tok, 2 * h), dtype="float32")
+        if not n_tok:
+            return out
+        lengths = np.asarray(lengths, dtype=np.int64)
+        live = np.searchsorted(-lengths, -np.arange(int(lengths[0])), side="left")    # sentences longer than t
+        last = offsets + lengths - 1
+        pf, pb = proj[:, 0], proj[:, 1]
+        hs = np.zeros((2, b, h), dtype="float32")
+        cs = np.zeros((2, b, h), dtype="float32")
+        g = np.empty((2, b, 4 * h), dtype="float32")
+        tmp = np.empty((2, b, h), dtype="float32")
+        whh = self.whh
+        tanh, matmul, multiply = np.tanh, np.matmul, np.multiply
+        for t, n in enumerate(live.tolist()):
+            fpos = offsets[:n] + t                # the token each sentence reads forward ...
+            bpos = last[:n] - t                   # ... and backward (from its own end)
+            gn, hn, cn, tn = g[:, :n], hs[:, :n], cs[:, :n], tmp[:, :n]
+            matmul(hn, whh, out=gn)
+            gn[0] += pf[rows[fpos]]
+            gn[1] += pb[rows[bpos]]
+            tanh(gn, out=gn)                      # sigmoid gates: tanh(z / 2) (their rows halved); the cell: tanh(z)
+            sg = gn[..., :3 * h]
+            sg += 1.0
+            sg *= 0.5
+            multiply(gn[..., 3 * h:], gn[..., :h], out=tn)   # candidate cell x input gate
+            cn *= gn[..., h:2 * h]                # forget gate
+            cn += tn
+            tanh(cn, out=hn)
+            hn *= gn[..., 2 * h:3 * h]            # output gate
+            out[fpos, :h] = hn[0]
+            out[bpos, h:] = hn[1]
+        return out
 
 
 class Tagger:
@@ -209,7 +353,7 @@ class Tagger:
         self.feats = Featurizer(meta["words"], meta["chars"], vectors)
         self.gazetteers: list[str] = meta.get("gazetteers", [])
         with np.load(path / "tagger.npz", allow_pickle=False) as z:
-            w = {k: z[k].astype("float32") for k in z.files}
+            w = {k: z[k].astype("float32", copy=False) for k in z.files}
         self.heads = {h["name"]: Head(h["name"], h["labels"], w) for h in meta["heads"]}
         self.default = meta["heads"][0]["name"]
         self.labels: list[str] = self.heads[self.default].labels
@@ -220,25 +364,15 @@ class Tagger:
         self.conv_b = w["conv_b"]
         self.hidden = w["lstm_whh_f"].shape[1]
         # the shared BiLSTM, and the BiLSTM of its own of each head that has one (``train-ner --specialise``)
-        self.lstms = {None: self._lstm(w, "")}
+        self.lstms = {None: BiLSTM(w, "")}
         for name in self.heads:
             if f"lstm_wih_f_{name}" in w:
-                self.lstms[name] = self._lstm(w, f"_{name}")
-        # the cache's memory is taken (written) now, so a long run does not see it grow
-        self._inputs = np.empty((Featurizer.CACHE, self.lstms[None][0].shape[0]), dtype="float32")
-        self._inputs.fill(0.0)
-        self._index: dict[str, int] = {}
+                self.lstms[name] = BiLSTM(w, f"_{name}")
+        self.lstm_of(self.default)._take_cache()    # the pipeline's: its cache's memory taken now
 
-    def _lstm(self, w: dict, suffix: str) -> tuple:
-        """(input map forward, backward, their biases, the recurrent maps (2, H, 4H)) of one BiLSTM, with
-        torch's gate order (input, forget, cell, output) -> (input, forget, output, cell): the three sigmoid
-        gates side by side."""
-        h = self.hidden
-        order = np.r_[0:2 * h, 3 * h:4 * h, 2 * h:3 * h]
-        return (np.ascontiguousarray(w[f"lstm_wih_f{suffix}"][order].T),
-                np.ascontiguousarray(w[f"lstm_wih_b{suffix}"][order].T),
-                w[f"lstm_b_f{suffix}"][order], w[f"lstm_b_b{suffix}"][order],
-                np.ascontiguousarray(np.stack([w[f"lstm_whh_f{suffix}"][order].T, w[f"lstm_whh_b{suffix}"][order].T])))
+    def lstm_of(self, scheme: str | None) -> BiLSTM:
+        """The BiLSTM that ``scheme``'s head reads: its own where it has one, else the shared one."""
+        return self.lstms.get(scheme, self.lstms[None])
 
     @property
     def schemes(self) -> dict[str, list[str]]:
@@ -247,7 +381,7 @@ class Tagger:
     # -- the network --------------------------------------------------------------------------
     def _word_inputs(self, words: list[str]) -> np.ndarray:
         """The LSTM's input for each word: floret vector, word embedding, character CNN, gazetteer flags.
-        None of these depends on the context, so each distinct word is computed once."""
+        None of these depends on the context (the BiLSTM keeps each distinct word's projection)."""
         f = self.feats
         n = len(words)
         lengths = np.minimum(np.fromiter((len(w) for w in words), dtype=np.int64, count=n), MAX_CHARS)
@@ -266,81 +400,52 @@ class Tagger:
             parts.append(gazetteer_features(words, self.gazetteers))
         return np.concatenate(parts, axis=1)
 
-    def _token_inputs(self, words: list[str]) -> np.ndarray:
-        """``_word_inputs`` for every token, through a cache of the last ``Featurizer.CACHE`` distinct words."""
-        cache = self._inputs
-        index = self._index
-        distinct = list(dict.fromkeys(words))
-        if len(distinct) > len(cache):
-            return self._word_inputs(words)
-        new = [w for w in distinct if w not in index]
-        if new:
-            if len(index) + len(new) > len(cache):
-                index.clear()
-                new = distinct
-            at = len(index)
-            cache[at:at + len(new)] = self._word_inputs(new)
-            index.update(zip(new, range(at, at + len(new))))
-        rows = np.fromiter((index[w] for w in words), dtype=np.int64, count=len(words))
-        return cache[rows]
+    def _encode(self, sentences: list[list[str]], scheme: str | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The BiLSTM's output (N, 2H) for the N tokens of the sentences (``BiLSTM.run``), read side by side
+        longest first; with the order the sentences were read in and the offset of each sentence's first
+        token in the output (both in the order given)."""
+        lstm = self.lstm_of(scheme)
+        lengths = np.fromiter((len(s) for s in sentences), dtype=np.int64, count=len(sentences))
+        order = np.argsort(-lengths, kind="stable")
+        by_length = [sentences[k] for k in order.tolist()]
+        index: dict[str, int] = {}
+        rows = np.fromiter((index.setdefault(w, len(index)) for s in by_length for w in s), dtype=np.int64,
+                           count=int(lengths.sum()))
+        proj = lstm.projections(list(index), self._word_inputs)
+        sorted_lengths = lengths[order]
+        offsets = np.zeros(len(order), dtype=np.int64)
+        np.cumsum(sorted_lengths[:-1], out=offsets[1:])
+        out = lstm.run(proj, rows, offsets, sorted_lengths)
+        starts = np.empty_like(offsets)
+        starts[order] = offsets
+        return out, lengths, starts
 
     def encode(self, sentences: list[list[str]], scheme: str | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """The BiLSTM's output (B, T, 2H) for sentences side by side, and their lengths (the BiLSTM of
-        ``scheme``'s head where it has one of its own, else the shared one)."""
-        w_in_f, w_in_b, b_in_f, b_in_b, whh = self.lstms.get(scheme, self.lstms[None])
-        lengths = np.array([len(s) for s in sentences], dtype=np.int64)
-        b, t_max, h = len(sentences), int(lengths.max(initial=0)), self.hidden
-        if not t_max:
-            return np.zeros((b, 0, 2 * h), dtype="float32"), lengths
-        flat = [w for s in sentences for w in s]
-        # the input projections of each distinct word once (news repeat their words)
-        index: dict[str, int] = {}
-        inverse = np.fromiter((index.setdefault(w, len(index)) for w in flat), dtype=np.int64, count=len(flat))
-        inputs = self._token_inputs(list(index))
-        pf = inputs @ w_in_f + b_in_f           # (distinct words, 4H), gates i f o g
-        pb = inputs @ w_in_b + b_in_b
-        # for each step, which word each sentence reads: forward in order, backward from its own end
-        offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]])
-        pos = np.arange(t_max)[None, :]
-        valid = pos < lengths[:, None]
-        fwd = inverse[np.where(valid, offsets[:, None] + pos, 0)].T.copy()                    # (T, B)
-        bwd = inverse[np.where(valid, offsets[:, None] + lengths[:, None] - 1 - pos, 0)].T.copy()
-        out = np.empty((2, b, t_max, h), dtype="float32")
-        hs = np.zeros((2, b, h), dtype="float32")
-        cs = np.zeros((2, b, h), dtype="float32")
-        g = np.empty((2, b, 4 * h), dtype="float32")
-        tmp = np.empty((2, b, h), dtype="float32")
-        for t in range(t_max):
-            np.matmul(hs, whh, out=g)
-            g[0] += pf[fwd[t]]
-            g[1] += pb[bwd[t]]
-            sg = g[..., :3 * h]                   # sigmoid(z) = (tanh(z / 2) + 1) / 2, in place
-            sg *= 0.5
-            np.tanh(sg, out=sg)
-            sg += 1.0
-            sg *= 0.5
-            np.tanh(g[..., 3 * h:], out=tmp)      # the candidate cell
-            tmp *= g[..., :h]                     # input gate
-            cs *= g[..., h:2 * h]                 # forget gate
-            cs += tmp
-            np.tanh(cs, out=hs)
-            hs *= g[..., 2 * h:3 * h]             # output gate
-            out[:, :, t] = hs
-        hf = out[0]
-        # back to sentence order for the backward direction
-        rev = np.where(valid, lengths[:, None] - 1 - pos, 0)
-        hb = np.take_along_axis(out[1], rev[:, :, None], axis=1)
-        return np.concatenate([hf, hb], axis=2), lengths
+        """The BiLSTM's output (B, T, 2H) for sentences side by side (zeros past a sentence's end), and their
+        lengths (the BiLSTM of ``scheme``'s head where it has one of its own, else the shared one)."""
+        b, h = len(sentences), self.hidden
+        if not any(sentences):
+            return np.zeros((b, 0, 2 * h), dtype="float32"), np.zeros(b, dtype=np.int64)
+        out, lengths, starts = self._encode(sentences, scheme)
+        return _pad(out, lengths, starts), lengths
+
+    def _scores(self, sentences: list[list[str]], scheme: str | None) -> tuple[np.ndarray, np.ndarray]:
+        """Tag scores (B, T, K) of sentences side by side (zeros past a sentence's end) and their lengths."""
+        head = self.heads[scheme or self.default]
+        b = len(sentences)
+        if not any(sentences):
+            return np.zeros((b, 0, len(head.end)), dtype="float32"), np.zeros(b, dtype=np.int64)
+        out, lengths, starts = self._encode(sentences, head.name)
+        return _pad(head.scores(out), lengths, starts), lengths
 
     def emissions(self, sentences: list[list[str]], scheme: str | None = None) -> list[np.ndarray]:
         """Tag scores (T, K) of each sentence under one scheme's head."""
-        head = self.heads[scheme or self.default]
-        feats, lengths = self.encode(sentences, head.name)
-        scores = head.scores(feats)
+        scores, lengths = self._scores(sentences, scheme)
         return [scores[k, :lengths[k]] for k in range(len(sentences))]
 
     def tag(self, sentences: list[list[str]], scheme: str | None = None) -> list[np.ndarray]:
-        return self.heads[scheme or self.default].viterbi(self.emissions(sentences, scheme))
+        scores, lengths = self._scores(sentences, scheme)
+        return self.heads[scheme or self.default].viterbi_padded(scores, lengths)
 
     def spans(self, sentences: list[list[str]], scheme: str | None = None) -> list[list[tuple[int, int, str]]]:
         labels = self.heads[scheme or self.default].labels
@@ -349,7 +454,7 @@ class Tagger:
 
 SENTENCE_END = frozenset({".", "!", "?", "؟", "…", "!!", "?!", "؟!"})
 MAX_SEGMENT = 150   # tokens the LSTM reads at once: a longer sentence is cut
-GROUP, GROUP_TOKENS = 256, 6_000   # sentences read side by side (bounds a batch's arrays)
+GROUP, GROUP_TOKENS = 1_024, 12_000   # sentences read side by side (bounds a batch's arrays)
 
 
 def segments(texts: list[str]) -> list[list[int]]:
@@ -370,6 +475,29 @@ def segments(texts: list[str]) -> list[list[int]]:
     if cur:
         out.append(cur)
     return out
+
+
+def token_texts(doc, end: int | None = None, text: str | None = None) -> list[str]:
+    """The texts of a Doc's tokens (those that start before character ``end``, if given), read from the
+    Doc's arrays: no ``Token`` object is made."""
+    return token_offsets(doc, end, text)[0]
+
+
+def token_offsets(doc, end: int | None = None, text: str | None = None) -> tuple[list[str], list[int]]:
+    """(texts, start characters) of a Doc's tokens (those that start before character ``end``).
+    ``text``: the Doc's text, or its first ``end`` characters or more, where the caller has it (``doc.text``
+    is built token by token)."""
+    from spacy.attrs import IDX, LENGTH
+
+    if not len(doc):
+        return [], []
+    arr = doc.to_array([IDX, LENGTH])
+    if end is not None:
+        arr = arr[:int(np.searchsorted(arr[:, 0], end, side="left"))]
+    if text is None:
+        text = doc.text
+    starts = arr[:, 0].tolist()
+    return [text[i:i + n] for i, n in zip(starts, arr[:, 1].tolist())], starts
 
 
 class TaggerComponent:
@@ -401,30 +529,31 @@ class TaggerComponent:
 
     def doc_spans(self, docs: list, scheme: str | None = None) -> list[list[tuple[int, int, str]]]:
         """(start, end, label) token spans of each Doc (``scheme``: which head; the first by default)."""
+        return self.word_spans([token_texts(doc) for doc in docs], scheme)
+
+    def word_spans(self, docs: list[list[str]], scheme: str | None = None) -> list[list[tuple[int, int, str]]]:
+        """``doc_spans`` of documents given as their tokens' texts."""
         if self.tagger is None:
             from .errors import ModelNotFound
 
             raise ModelNotFound("the welfare_tagger component has no weights: load it from a saved pipeline")
         pieces = []   # (doc index, token indices)
-        for k, doc in enumerate(docs):
-            pieces.extend((k, idx) for idx in segments([t.text for t in doc]))
+        for k, words in enumerate(docs):
+            pieces.extend((k, idx) for idx in segments(words))
         out: list[list[tuple[int, int, str]]] = [[] for _ in docs]
         order = sorted(range(len(pieces)), key=lambda p: len(pieces[p][1]))
         groups: list[list[int]] = [[]]
         size = 0
-        shortest = 0
-        for p in order:   # sentences of similar length side by side (padding costs as much as words)
+        for p in order:   # the BiLSTM spends no step on padding: only the batch's size bounds a group
             n = len(pieces[p][1])
-            if groups[-1] and (len(groups[-1]) >= GROUP or size + n > GROUP_TOKENS or n > 1.25 * shortest + 2):
+            if groups[-1] and (len(groups[-1]) >= GROUP or size + n > GROUP_TOKENS):
                 groups.append([])
                 size = 0
-            if not groups[-1]:
-                shortest = n
             groups[-1].append(p)
             size += n
         for g in groups:
             group = [pieces[p] for p in g]
-            found = self.tagger.spans([[docs[k][i].text for i in idx] for k, idx in group], scheme)
+            found = self.tagger.spans([[docs[k][i] for i in idx] for k, idx in group], scheme)
             for (k, idx), spans in zip(group, found):
                 out[k].extend((idx[s], idx[e - 1] + 1, lab) for s, e, lab in spans)
         for spans in out:
