@@ -6,7 +6,8 @@ All in one run, over the first ``--docs`` documents of the file:
 
 * the full pipeline through ``welfare_nlp.batch.run`` with 1 and 2 worker processes: documents/s and
   characters/s from the first result to the last (worker start-up and pipeline loading not counted;
-  they are reported apart), and peak RSS per worker;
+  they are reported apart), and peak RSS per worker; with one worker also characters per CPU second of the
+  whole process, import and model load included (the issue's measure: the machine is shared);
 * anchor 1: hazm's ``Normalizer().normalize`` + ``word_tokenize`` (hazm 0.10.0, the newest for Python
   3.11, pins numpy 1.24.3 and so lives in its own virtualenv, ``build/bench-hazm-venv``, made here
   when missing), timed in a subprocess on the same documents;
@@ -36,18 +37,21 @@ HAZM_VENV = ROOT / "build" / "bench-hazm-venv"
 
 HAZM_SCRIPT = r"""
 import gzip, itertools, json, sys, time
-from hazm import Normalizer, word_tokenize
 path, n = sys.argv[1], int(sys.argv[2])
 with gzip.open(path, "rt", encoding="utf-8") as fh:
     texts = [json.loads(l)["text"] for l in itertools.islice(fh, n)]
+c_start = time.process_time()
+from hazm import Normalizer, word_tokenize
 norm = Normalizer()
-word_tokenize(norm.normalize(texts[0]))  # warm-up
+c0 = time.process_time()
 t0 = time.perf_counter()
 tokens = sum(len(word_tokenize(norm.normalize(t))) for t in texts)
 dt = time.perf_counter() - t0
+c1 = time.process_time()
 from importlib.metadata import version
 print(json.dumps({"hazm": version("hazm"), "documents": len(texts),
-                  "characters": sum(map(len, texts)), "tokens": tokens, "seconds": dt}))
+                  "characters": sum(map(len, texts)), "tokens": tokens, "seconds": dt,
+                  "cpu_s": c1 - c0, "cpu_s_with_startup": c1 - c_start}))
 """
 
 
@@ -62,6 +66,8 @@ def _mb(b: float) -> float:
 
 def pipeline_run(path: str, n: int, jobs: int, chars: int) -> dict:
     """``batch.run`` over the first ``n`` documents into /dev/null; rate from the first result to the last."""
+    c_start = time.process_time()   # before welfare_nlp is imported: start-up counted
+    w_start = time.perf_counter()
     import psutil
 
     from welfare_nlp.batch import run
@@ -98,7 +104,11 @@ def pipeline_run(path: str, n: int, jobs: int, chars: int) -> dict:
         peak[me.pid] = max(peak.get(me.pid, 0), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
     (w0, p0), (w1, p1, n1) = cpu["start"], cpu["last"]
     worker_cpu = sum(w1[k] - w0.get(k, 0) for k in w1) / max(n1 - 1, 1)
-    return {"jobs": jobs, "documents": s.documents, "errors": dict(s.errors), "characters": chars,
+    cpu_all = time.process_time() - c_start
+    wall_all = time.perf_counter() - w_start
+    startup = {"chars_per_cpu_s_with_startup": round(chars / cpu_all), "cpu_s_with_startup": round(cpu_all, 2),
+               "chars_per_s_with_startup": round(chars / wall_all)} if jobs == 1 else {}
+    return {"jobs": jobs, "documents": s.documents, "errors": dict(s.errors), "characters": chars, **startup,
             "cpu_ms_per_doc": {"workers": round(1000 * worker_cpu, 2),
                                "parent": round(1000 * (p1 - p0) / max(n1 - 1, 1), 2) if jobs > 1 else None},
             "seconds_total": round(total, 2), "start_s": round(marks[0] - t0, 2), "seconds": round(steady, 2),
@@ -144,6 +154,8 @@ def hazm_anchor(path: str, n: int, venv: Path) -> dict:
         return {"error": "hazm failed: " + out.stderr.strip()[-600:]}
     r = json.loads(out.stdout.strip().splitlines()[-1])
     r["chars_per_s"] = round(r["characters"] / r["seconds"])
+    r["chars_per_cpu_s"] = round(r["characters"] / r["cpu_s"])
+    r["chars_per_cpu_s_with_startup"] = round(r["characters"] / r["cpu_s_with_startup"])
     r["documents_per_s"] = round(r["documents"] / r["seconds"], 1)
     r["seconds"] = round(r["seconds"], 2)
     return r
@@ -166,14 +178,15 @@ def bert_anchor(texts: list[str], seq: int = 512) -> dict:
             seqs.append([2] + ids[i:i + seq - 2] + [3])
     with torch.inference_mode():
         model(input_ids=torch.tensor([seqs[0]]))  # warm-up
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         for s in seqs:
             model(input_ids=torch.tensor([s])).logits.argmax(-1)
-        dt = time.perf_counter() - t0
+        dt, cpu = time.perf_counter() - t0, time.process_time() - c0
     chars = sum(map(len, texts))
     return {"documents": len(texts), "characters": chars, "sequences": len(seqs),
             "word_pieces": sum(map(len, seqs)), "parameters_m": round(sum(p.numel() for p in model.parameters()) / 1e6),
             "torch_threads": torch.get_num_threads(), "seconds": round(dt, 2), "chars_per_s": round(chars / dt),
+            "cpu_s": round(cpu, 2), "chars_per_cpu_s": round(chars / cpu),
             "documents_per_s": round(len(texts) / dt, 2)}
 
 
@@ -228,12 +241,17 @@ def main() -> None:
     c = res["checks"] = {
         "vs_hazm": round(p1["chars_per_s"] / hz["chars_per_s"], 3) if "chars_per_s" in hz else None,
         "vs_bert": round(p1["chars_per_s"] / bert["chars_per_s"], 1),
+        # the issue's measure: CPU time (the machine is shared), our start-up (import, model load) counted
+        "vs_hazm_cpu_with_startup": (round(p1["chars_per_cpu_s_with_startup"] / hz["chars_per_cpu_s"], 3)
+                                     if "chars_per_cpu_s" in hz else None),
+        "vs_bert_cpu_with_startup": round(p1["chars_per_cpu_s_with_startup"] / bert["chars_per_cpu_s"], 1),
         "speedup_2_workers": round(p2["documents_per_s"] / p1["documents_per_s"], 2),
         "peak_rss_mb_per_worker": max(p1["peak_rss_mb_per_worker"] + p2["peak_rss_mb_per_worker"]),
         "rss_growth_pct_1000_to_10000": res["rss"]["growth_pct"],
     }
-    c["targets_met"] = {"vs_hazm>=0.10": c["vs_hazm"] is not None and c["vs_hazm"] >= 0.10,
-                        "vs_bert>=20": c["vs_bert"] >= 20, "speedup>=1.7": c["speedup_2_workers"] >= 1.7,
+    hz_ratio = c["vs_hazm_cpu_with_startup"]
+    c["targets_met"] = {"vs_hazm>=0.25": hz_ratio is not None and hz_ratio >= 0.25,
+                        "vs_bert>=50": c["vs_bert_cpu_with_startup"] >= 50, "speedup>=1.8": c["speedup_2_workers"] >= 1.8,
                         "peak_rss<=500MB": c["peak_rss_mb_per_worker"] <= 500,
                         "rss_growth<10%": c["rss_growth_pct_1000_to_10000"] < 10}
     text = json.dumps(res, ensure_ascii=False, indent=1)
