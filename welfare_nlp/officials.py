@@ -22,6 +22,7 @@ professional honorific (دکتر, مهندس) who speaks is one, with title None
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -109,6 +110,13 @@ class Person:
         object.__setattr__(self, key, value)
 
     @property
+    def full_key(self) -> str:
+        cached = self.__dict__.get("_full_key")
+        if cached is None or cached[0] != self.name:
+            cached = self.__dict__["_full_key"] = (self.name, _key(self.name))
+        return cached[1]
+
+    @property
     def surname_keys(self) -> frozenset[str]:
         """The full name and every tail of it (``صادق زاده``, ``زاده``) as comparison keys."""
         cached = self.__dict__.get("_keys")
@@ -190,9 +198,14 @@ def _match_seq(tokens: list[Tok], i: int, idx: dict[str, list[tuple[str, ...]]])
 _GLUED_PREP = {"با": {"اشاره", "بیان", "تاکید", "تأکید", "اعلام", "ابراز", "حضور", "توجه", "اظهار"}}
 
 
+class _Tokens(list):
+    """The token list of a document, with the index of its speech verbs built on first use."""
+    verbs: tuple[list[int], list[tuple[int, bool]]] | None = None
+
+
 def _tokens(ctx: DocContext) -> list[Tok]:
     text = ctx.body
-    out = []
+    out = _Tokens()
     sents = ctx.sentences
     si = 0
     prev = None
@@ -437,6 +450,22 @@ def _speech_in_sentence(tokens: list[Tok], i: int) -> tuple[int, bool] | None:
     if i >= len(tokens):
         return None
     sent = tokens[i].sent
+    index = getattr(tokens, "verbs", False)
+    if index is not False:
+        # one pass over the document, then a binary search per question (a one-line text may be one
+        # long sentence: scanning it for every name would take quadratic time)
+        if index is None:
+            at, found = [], []
+            for k in range(len(tokens)):
+                v = _verb_at(tokens, k)
+                if v:
+                    at.append(k)
+                    found.append((k, v[1]))
+            index = tokens.verbs = (at, found)
+        n = bisect.bisect_left(index[0], i)
+        if n < len(index[0]) and tokens[index[0][n]].sent == sent:
+            return index[1][n]
+        return None
     for k in range(i, len(tokens)):
         if tokens[k].sent != sent:
             return None
@@ -495,11 +524,14 @@ class _Resolver:
     def _person_from_tokens(self, s, e, honor, source, score) -> Person:
         toks = self.tokens
         name = _clean_name(toks, s, e)
+        kn = _key(name)
+        tails = {_key(" ".join(name.split()[i:])) for i in range(1, len(name.split()))}
         for p in self.people:
-            if _key(p.name) == _key(name) or (_key(name) in p.surname_keys):
+            kp = p.full_key
+            if kp == kn or kn in p.surname_keys:
                 p.mentions.append((toks[s].start, toks[e - 1].end, "name"))
                 return p
-            if _key(p.name) in {_key(" ".join(name.split()[i:])) for i in range(1, len(name.split()))}:
+            if kp in tails:
                 # a surname-only person gets their full name
                 p.mentions.append((p.start, p.end, "name"))
                 p.name, p.start, p.end, p.tok_start, p.tok_end = name, toks[s].start, toks[e - 1].end, s, e
@@ -756,13 +788,20 @@ class _Resolver:
         (``امید قادری ...`` then ``قادری افزود``) gets the full name."""
         lx = _lex()
         toks = self.tokens
-        for k in range(1, upto):
-            if toks[k].text == person.name and (toks[k - 1].text in lx["first"] or toks[k - 1].text in lx["first_amb"]):
-                person.mentions.append((person.start, person.end, "surname"))
-                person.name = f"{toks[k - 1].text} {person.name}"
-                person.start, person.end = toks[k - 1].start, toks[k].end
-                person.tok_start, person.tok_end = k - 1, k + 1
-                return
+        after_given = self.__dict__.get("_after_given")
+        if after_given is None:
+            # each word's first place right after a given name, built once (not a scan per person)
+            after_given = {}
+            for k in range(1, len(toks)):
+                if toks[k - 1].text in lx["first"] or toks[k - 1].text in lx["first_amb"]:
+                    after_given.setdefault(toks[k].text, k)
+            self.__dict__["_after_given"] = after_given
+        k = after_given.get(person.name, upto)
+        if k < upto:
+            person.mentions.append((person.start, person.end, "surname"))
+            person.name = f"{toks[k - 1].text} {person.name}"
+            person.start, person.end = toks[k - 1].start, toks[k].end
+            person.tok_start, person.tok_end = k - 1, k + 1
 
     def _role_ending_at(self, s: int) -> Role | None:
         """A role phrase that ends right before token s (``استاندار یزد محمد میرمحمدی``)."""
