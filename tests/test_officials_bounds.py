@@ -1,8 +1,7 @@
 """Bounded output (issue 17): a document's JSON record grows at most linearly with its text, also
 when the text has no line breaks (scraped pages, CSV cells), where a quote used to run to the end of
-the document and each of a thousand quotes repeated the rest of it."""
-import time
-
+the document and each of a thousand quotes repeated the rest of it. The time of a one-line text
+against the same text in lines is measured by ``benchmarks/one_line.py``, not here."""
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -62,13 +61,3 @@ def test_a_long_text_has_bounded_quotes(nlp, joiner):
     assert sum(q.end - q.start for q in rec.quotes) <= len(text)
     assert max(q.end - q.start for q in rec.quotes) < 200
 
-
-def test_a_one_line_text_takes_about_the_time_of_the_same_text_in_lines(nlp):
-    extract(PARA, nlp=nlp)
-    times = {}
-    for joiner in ("\n", ""):
-        text = joiner.join([PARA] * 300)   # about 90,000 characters
-        t0 = time.perf_counter()
-        extract(text, nlp=nlp, max_chars=None)
-        times[joiner] = time.perf_counter() - t0
-    assert times[""] <= 2.0 * times["\n"] + 1.0

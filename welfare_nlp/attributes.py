@@ -41,6 +41,7 @@ from .normalize import LETTER
 
 NAME = "attributes"
 ABOUT_MAX_CHARS = 50
+_WINDOW = 400   # characters of its sentence read on each side of a figure (a one-line text is one long sentence)
 _TOKEN = re.compile(r"[^\s،,:؛.!؟?«»()\"\[\]{}/\-–_]+|[،,:؛.!؟?«»()\"\[\]{}/\-–]")
 _HARD = set("،,:؛.!؟?«»()\"[]{}/-–")
 _DIGIT = re.compile(r"\d")
@@ -71,6 +72,16 @@ def _roles() -> tuple[dict[str, str], dict[tuple[str, ...], str]]:
         words = tuple(row["word"].split())
         (multi if len(words) > 1 else single)[words if len(words) > 1 else words[0]] = row["role"]
     return single, multi
+
+
+@lru_cache(maxsize=1)
+def _multi_first() -> frozenset[str]:
+    return frozenset(seq[0] for seq in _roles()[1])
+
+
+@lru_cache(maxsize=1)
+def _governing() -> frozenset[str]:
+    return frozenset(r["word"] for r in lexicon.table("figure_context.tsv") if r["role"] == "governs")
 
 
 @lru_cache(maxsize=1)
@@ -142,8 +153,8 @@ def _tokens(text: str, start: int, end: int) -> list[Tok]:
     i = 0
     while i < len(raw):
         w, s, e = raw[i]
-        hit = next(((n, role) for n in (3, 2) for seq, role in multi.items()
-                    if len(seq) == n and tuple(x[0] for x in raw[i:i + n]) == seq), None)
+        hit = next(((n, multi[seq]) for n in (3, 2)
+                    if (seq := tuple(x[0] for x in raw[i:i + n])) in multi), None) if w in _multi_first() else None
         if hit:
             n, role = hit
             out.append(Tok(" ".join(x[0] for x in raw[i:i + n]), s, raw[i + n - 1][2], role))
@@ -156,7 +167,7 @@ def _tokens(text: str, start: int, end: int) -> list[Tok]:
         elif _DIGIT.search(w) or w in _numberish():
             role = "number"
         elif w in single:
-            role = single[w]
+            role = "word" if single[w] == "governs" else single[w]
         elif w in _time_words():
             role = "boundary"
         elif _VERB_PREFIX.search(w) or w in _speech_first_words():
@@ -177,10 +188,14 @@ def _run(toks: list[Tok], forward: bool, limit: int = 5) -> list[Tok]:
     while k < len(seq) and seq[k].role in ("generic", "adverb"):
         k += 1
     run: list[Tok] = []
+    governs = _governing()
     while k < len(seq) and len(run) < limit:
         t = seq[k]
         if t.role == "word":
             run.append(t)
+        elif t.text == "از" and run and k + 1 < len(seq) and seq[k + 1].role == "word" \
+                and (seq[k - 1] if forward else seq[k + 1]).text in governs:
+            run.append(t)   # «پیشگیری از اعتیاد», «خسارات ناشی از حوادث»
         elif t.role == "and" and run and k + 1 < len(seq) and seq[k + 1].role == "word":
             run.append(t)
         else:
@@ -361,7 +376,10 @@ def about_spans(text: str, sent: tuple[int, int], fig_start: int, fig_end: int, 
     """The ``about`` phrases of one figure: (start, end) spans, the most telling first. ``noun``:
     a head count's counted noun; ``avoid``: spans that are people and roles, never ``about``;
     ``previous``: the sentence before, when the same statement carries on into this one."""
-    toks = _tokens(text, sent[0], sent[1])
+    lo, hi = max(sent[0], fig_start - _WINDOW), min(sent[1], fig_end + _WINDOW)
+    toks = _tokens(text, lo, hi)
+    lo = min(lo, previous[1] - _WINDOW) if previous is not None else lo
+    avoid = [(a, b) for a, b in avoid if a < hi and b > lo]
     before = [t for t in toks if t.end <= fig_start]
     after = [t for t in toks if t.start >= fig_end]
     back, opener = _before_run(before)
@@ -392,7 +410,7 @@ def about_spans(text: str, sent: tuple[int, int], fig_start: int, fig_end: int, 
         near = sorted((c for c in _chunks_all(toks) if _has_term(c) and not _overlaps(c, avoid)),
                       key=lambda c: min(abs(c[0].start - fig_end), abs(fig_start - c[-1].end)))
         if not near and previous is not None:   # the statement began in the sentence before
-            prev_toks = _tokens(text, previous[0], previous[1])
+            prev_toks = _tokens(text, max(previous[0], previous[1] - _WINDOW), previous[1])
             near = [c for c in _chunks_all(prev_toks) if _has_term(c) and not _overlaps(c, avoid)][::-1]
         runs += [_trim_to_term(c) for c in near[:1]]
     runs.sort(key=lambda r: not _has_term(r))
@@ -444,6 +462,8 @@ def _voices(ctx: DocContext) -> list[tuple[str | None, bool]]:
 
 def _is_subheading(text: str, para: tuple[int, int]) -> bool:
     """A short line in the body that does not end like a sentence (a subheading or an item title)."""
+    if para[1] - para[0] > 300:   # twelve words are never this long
+        return False
     line = text[para[0]:para[1]]
     return len(line.split()) <= 12 and not line.rstrip().endswith((".", "!", "؟", "?", ":"))
 
@@ -458,9 +478,9 @@ def _paragraph_index(ctx: DocContext) -> list[int]:
     return out
 
 
-def _speaker_at(ctx: DocContext, sent: int, pos: int, voices) -> str | None:
+def _speaker_at(statements: dict[int, list[Found]], sent: int, pos: int, voices) -> str | None:
     """Several statements in one sentence: the verb after the figure, else the last before it."""
-    here = [st for st in ctx.items("statement") if st.data["sentence"] == sent]
+    here = statements.get(sent, [])
     if len(here) > 1:
         after = [st for st in here if st.start >= pos]
         return (after[0] if after else here[-1]).data["speaker"]
@@ -564,6 +584,9 @@ def apply(ctx: DocContext) -> DocContext:
         return ctx
     sents = ctx.sentences
     voices = _voices(ctx)
+    statements: dict[int, list[Found]] = {}
+    for st in ctx.items("statement"):
+        statements.setdefault(st.data["sentence"], []).append(st)
     events = ctx.items("event")
     funding = next((k for k, ev in enumerate(events) if ev.data["type"] == "funding"), None)
     last: tuple[int, str | None, str | None] | None = None   # (sentence, speaker, province)
@@ -580,7 +603,7 @@ def apply(ctx: DocContext) -> DocContext:
             f.data["about"] = [list(s) for s in about_spans(text, sent, f.start, f.end, kind, f.data.get("noun"),
                                                             avoid, before)]
         prev = f
-        speaker = _speaker_at(ctx, si, f.start, voices)
+        speaker = _speaker_at(statements, si, f.start, voices)
         clause = _clause(text, sent, f.start)
         place = _nearest_place(ctx, text, clause, f)
         names = _province_in(ctx, *sent)
