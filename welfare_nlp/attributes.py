@@ -53,6 +53,10 @@ _ARTICLE_VOICE = re.compile(r"^\s*(?:به\s*گزارش|بر\s*اساس\s*این\
                             r"لازم\s*به\s*(?:ذکر|یادآوری)\s*است|یادآور\s*می‌شود|قابل\s*ذکر\s*است)")
 _JOINING = {"به", "از", "با"}
 _GENERIC_NOUNS = {"نفر", "تن"}   # «۴۶۰ نفر از بیماران ...»: the partitive names who they are   # prepositions inside a predicate: «شروع به فعالیت», «پیشگیری از اعتیاد»
+_FACILITY = {"مرکز", "مراکز", "بیمارستان", "کمپ", "زندان", "مدرسه", "دانشگاه", "سرای", "خانه"}   # a place that serves people
+_ADJECTIVAL = {"ماهانه", "ماهیانه", "سالانه", "روزانه", "هفتگی"}   # adverbs that are adjectives after a noun
+_AUX = {"است", "اند", "بود", "بودند", "باشد", "باشند", "بوده", "است،"}   # «شده است»: a verb, not a participle
+_RECEIVE = {"برخوردار", "بهره‌مند", "بهره مند", "مستفید", "بهرمند"}   # «از X برخوردار می‌شوند»
 _MODIFIER_UNIT = re.compile(r"(?:ی|‌ای|یی)$")   # «۲ میلیون تومانی»: the amount modifies a noun
 
 
@@ -160,7 +164,13 @@ def _tokens(text: str, start: int, end: int) -> list[Tok]:
             out.append(Tok(" ".join(x[0] for x in raw[i:i + n]), s, raw[i + n - 1][2], role))
             i += n
             continue
-        if w in _HARD:
+        if w == "شده" and out and out[-1].role in ("word", "verb") and out[-1].text.endswith("ه") \
+                and (out[-1].role == "word" or len(out) > 1 and out[-2].role == "word") \
+                and not (i + 1 < len(raw) and (raw[i + 1][0] in _AUX or _VERB_PREFIX.search(raw[i + 1][0]))):
+            role = "word"   # «افراد پذیرفته شده نیز», «اسکان داده شده»: a participle inside the noun phrase
+            if out[-1].role == "verb":
+                out[-1] = Tok(out[-1].text, out[-1].start, out[-1].end, "word")
+        elif w in _HARD:
             role = "punct"
         elif w == "و":
             role = "and"
@@ -198,6 +208,8 @@ def _run(toks: list[Tok], forward: bool, limit: int = 5) -> list[Tok]:
             run.append(t)   # «پیشگیری از اعتیاد», «خسارات ناشی از حوادث»
         elif t.role == "and" and run and k + 1 < len(seq) and seq[k + 1].role == "word":
             run.append(t)
+        elif forward and run and t.text in _ADJECTIVAL:
+            run.append(t)   # «مستمری ماهانه»: after a noun, an adjective
         else:
             break
         k += 1
@@ -309,17 +321,99 @@ def _places() -> frozenset[str]:
     return frozenset(names | set(lexicon.cities()))
 
 
-def _before_run(before: list[Tok]) -> tuple[list[Tok], Tok | None]:
+def _past_places(before: list[Tok], places) -> list[Tok]:
+    """«نرخ بنزین در افغانستان، آذربایجان، ... و ترکیه به ترتیب ۵۴۰۰ ریال، ...»: a list of places
+    (the model's locations) between «در» and the figure says where, and the phrase before it what."""
+    k, seen = len(before) - 1, False
+    while k >= 0:
+        t = before[k]
+        if any(a <= t.start and t.end <= b for a, b in places):
+            seen = True
+        elif not (t.role in ("punct", "and", "adverb", "generic") and t.text not in ":؛"
+                  or t.text in ("به", "ترتیب")):
+            break
+        k -= 1
+    return before[:k] if seen and k >= 0 and before[k].text == "در" else before
+
+
+def _before_run(before: list[Tok], places=()) -> tuple[list[Tok], Tok | None]:
     """The noun phrase that ends at the figure and the word before it; a place of its own
     (``خسارات ناشی از حوادث رانندگی در کشور سالانه ...``) is stepped over."""
+    before = _past_places(before, places)
     back = _run(before, forward=False, limit=4)
-    k = len(before) - len(back) - 1
+    k = _index_before(before, back)
     while k >= 0 and back and before[k].text == "در" and " ".join(t.text for t in back) in _places() | {
             f"استان {w}" for w in _places()}:
         prefix = before[:k]
         back = _run(prefix, forward=False, limit=4)
-        k = len(prefix) - len(back) - 1
+        k = _index_before(prefix, back)
     return back, (before[k] if k >= 0 else None)
+
+
+def _index_before(toks: list[Tok], run: list[Tok]) -> int:
+    """The index of the token before ``run`` (which ends ``toks``, adverbs after it stepped over)."""
+    if not run:
+        k = len(toks) - 1
+        while k >= 0 and toks[k].role in ("generic", "adverb"):
+            k -= 1
+        return k
+    return toks.index(run[0]) - 1
+
+
+def _before_to(before: list[Tok]) -> list[Tok]:
+    """«واریز یارانه معیشتی به ۱۷ میلیون خانوار», «سرانه تولید ... به ۸۱۱ هزار ریال تنزل»: the noun
+    phrase before «به» that the figure receives or reaches; «X را به ...»: the object."""
+    k = _index_before(before, [])
+    if k < 1 or before[k].text != "به":
+        return []
+    rest = before[:k]
+    if rest and rest[-1].text == "را":
+        rest = rest[:-1]
+    return _run(rest, forward=False, limit=4)
+
+
+def _described(toks: list[Tok], fig_start: int, fig_end: int) -> list[Tok]:
+    """«۲۷۰ هزار نفر مجروح», «۷۸ میلیون نفر یارانه‌بگیر»: after the unit «نفر»/«تن», the word that says
+    what the people are counted as belongs to the figure and is what it is about."""
+    inside = [t for t in toks if fig_start <= t.start and t.end <= fig_end]
+    for k, t in enumerate(inside):
+        if t.text in _GENERIC_NOUNS and k + 1 < len(inside) and inside[k + 1].role == "word":
+            return _run(inside[k + 1:], True, limit=3)
+    return []
+
+
+def _count_of(before: list[Tok]) -> list[Tok]:
+    """«تعداد کودکان زیر شش سال استان ... ۲۴۰ هزار نفر»: what the clause counts, after «تعداد»/«شمار»."""
+    k = len(before) - 1
+    while k >= 0:
+        t = before[k]
+        if t.role == "verb":   # «تعداد دانش آموزان از ۱۶۰۰۰ نفر که ... ثبت نام کرده بودند به ۲۴۴۴۰ نفر رسید»
+            j = next((j for j in range(k - 1, -1, -1) if before[j].text == "که" or before[j].role == "punct"), -1)
+            if j < 0 or before[j].text != "که":
+                return []
+            k = j - 1
+            continue
+        if t.role == "punct" or t.text == "که":
+            return []
+        if t.text in ("تعداد", "شمار") and k + 1 < len(before):
+            return _run(before[k + 1:], True, limit=4)
+        k -= 1
+    return []
+
+
+def _received(after: list[Tok]) -> list[Tok]:
+    """«... از مستمری ماهیانه برخوردار می‌شوند», «از خدمات بیمه ... بهره‌مند می‌شوند»: what they receive."""
+    for k, t in enumerate(after):
+        if t.role == "punct":
+            return []
+        if t.text in _RECEIVE and k > 0:
+            for j in range(k - 1, -1, -1):
+                if after[j].text == "از":
+                    return _run(after[j + 1:k], True, limit=5)
+                if after[j].role in ("verb", "number", "purpose"):
+                    return []
+            return []
+    return []
 
 
 def _after_attribution(toks: list[Tok], run: list[Tok]) -> bool:
@@ -372,19 +466,27 @@ def _clause_topic(before: list[Tok], stops: str = "punct") -> list[Tok]:
 
 def about_spans(text: str, sent: tuple[int, int], fig_start: int, fig_end: int, kind: str,
                 noun: str | None = None, avoid: list[tuple[int, int]] = (),
-                previous: tuple[int, int] | None = None) -> list[tuple[int, int]]:
+                previous: tuple[int, int] | None = None, tail: int | None = None,
+                places: list[tuple[int, int]] = ()) -> list[tuple[int, int]]:
     """The ``about`` phrases of one figure: (start, end) spans, the most telling first. ``noun``:
     a head count's counted noun; ``avoid``: spans that are people and roles, never ``about``;
-    ``previous``: the sentence before, when the same statement carries on into this one."""
+    ``previous``: the sentence before, when the same statement carries on into this one; ``tail``:
+    the end of the list the figure opens (``۲۲۷ ضایعه نخاعی، ۵۵۷ معلول ... و ۴۲۹ سالمند از مستمری
+    ماهیانه برخوردار می‌شوند``), whose predicate all its items share; ``places``: the spans of
+    named places (the model's locations), stepped over when a list of them stands before the figure."""
     lo, hi = max(sent[0], fig_start - _WINDOW), min(sent[1], fig_end + _WINDOW)
     toks = _tokens(text, lo, hi)
     lo = min(lo, previous[1] - _WINDOW) if previous is not None else lo
     avoid = [(a, b) for a, b in avoid if a < hi and b > lo]
     before = [t for t in toks if t.end <= fig_start]
     after = [t for t in toks if t.start >= fig_end]
-    back, opener = _before_run(before)
+    places = [(a, b) for a, b in places if a < hi and b > lo]
+    back, opener = _before_run(before, places)
     purpose_before = back if opener is not None and opener.role == "purpose" else []
-    purpose_after = _run(after[1:], True) if after and after[0].role == "purpose" else []
+    lead = 0
+    while lead < len(after) and after[lead].role == "adverb":   # «۲ میلیون تومان نیز به منظور ...»
+        lead += 1
+    purpose_after = _run(after[lead + 1:], True) if lead < len(after) and after[lead].role == "purpose" else []
     partitive = after and after[0].text == "از" and noun in _GENERIC_NOUNS
     chunks = _chunks(after[1 + len(_run(after[1:], True)):] if partitive else after)
     predicate = _predicate(after)
@@ -397,15 +499,19 @@ def about_spans(text: str, sent: tuple[int, int], fig_start: int, fig_end: int, 
         modifier = bool(_MODIFIER_UNIT.search(text[fig_start:fig_end]))
         np_after = _run(after, True)
         order = ([back, np_after, purpose_after, obj] if modifier else
-                 [np_after, purpose_after, purpose_before, obj, back, purpose_front])
+                 [np_after, purpose_after, purpose_before, obj, back, _before_to(before), purpose_front])
         order += [topic, statement_topic, *near_verb]
     else:
         # people: what the clause says they got, did or are (its predicate next to the verb),
         # the noun that governs them, a purpose; the partitive «از ...» only names who they are
-        order = [*near_verb, purpose_before, back, obj, *chunks[:-1], purpose_front, topic, statement_topic]
+        shared = _received([t for t in toks if t.start >= tail]) if tail is not None and tail > fig_end else []
+        order = [_received(after) or shared, _count_of(before), _described(toks, fig_start, fig_end), *near_verb, purpose_before, back, _before_to(before), obj,
+                 *chunks[:-1], purpose_front, topic, statement_topic]
     # a phrase that names a kind of support or programme comes before one that does not, else the
     # order above; the nearest such phrase of the sentence stands in when the structure gives none
-    runs = [r for r in order if r and not _overlaps(r, avoid) and not _after_attribution(toks, r)]
+    runs = [r for r in order if r and not _overlaps(r, avoid) and not _after_attribution(toks, r)
+            and not (r[0].text not in _FACILITY
+                     and all(t.role == "and" or any(a <= t.start and t.end <= b for a, b in places) for t in r))]
     if not any(_has_term(r) for r in runs):
         near = sorted((c for c in _chunks_all(toks) if _has_term(c) and not _overlaps(c, avoid)),
                       key=lambda c: min(abs(c[0].start - fig_end), abs(fig_start - c[-1].end)))
@@ -566,6 +672,20 @@ _LIST_NEXT = re.compile(r"\s*(?:[،,.؛]|و\s|است|بود|$)")
 _LIST_GAP = 3   # words a list item may put between two figures («، دو نفره»)
 
 
+def _list_tails(text: str, figures: list[Found]) -> list[int]:
+    """For each figure, the end of the list of people it stands in: items of the same kind with only
+    a comma or «و» and a few words (no verb, no sentence end) between them."""
+    tails = [f.end for f in figures]
+    for i in range(len(figures) - 2, -1, -1):
+        a, b = figures[i], figures[i + 1]
+        between = text[a.end:b.start]
+        if a.kind == b.kind == "head_count" and re.search(r"[،,]|(?<!\S)و(?!\S)", between) \
+                and not re.search(r"[.!؟?:؛\n]", between) and len(between.split()) <= _LIST_GAP + 2 \
+                and all(t.role in ("word", "and", "punct") for t in _tokens(text, a.end, b.start)):
+            tails[i] = tails[i + 1]
+    return tails
+
+
 def _listed_after(text: str, a: Found, b: Found) -> bool:
     """``b`` is the next item of a list that ``a`` opens: only a comma or «و» and a few words between."""
     between = text[a.end:b.start]
@@ -592,16 +712,27 @@ def apply(ctx: DocContext) -> DocContext:
     last: tuple[int, str | None, str | None] | None = None   # (sentence, speaker, province)
     prev: Found | None = None
     avoid = _people_spans(ctx)
-    for f in figures:
+    tails = _list_tails(text, figures)
+    places = sorted((e.start, e.end) for e in ctx.entities if e.label == "LOC")
+    for f, tail in zip(figures, tails):
         si = ctx.sentence_at(f.start)
         sent = sents[si] if sents else (0, len(text))
         kind = f.kind
         if prev is not None and prev.kind == kind and prev.data["about"] and _listed_after(text, prev, f):
-            f.data["about"] = prev.data["about"]  # «به ترتیب ۵۴۰۰ ریال، ۱۸۰۰ ریال و ...»: one list, one purpose
+            # «به ترتیب ۵۴۰۰ ریال، ۱۸۰۰ ریال و ...»: one list, one purpose; «۱۱۲ تن زن و ۷۶۲۴ نفر مرد»:
+            # each item keeps what its own people are counted as
+            own, theirs = _span(_described(_tokens(text, f.start, f.end), f.start, f.end)), \
+                _span(_described(_tokens(text, prev.start, prev.end), prev.start, prev.end))
+            about = [a for a in prev.data["about"] if tuple(a) != theirs]
+            if own is not None:
+                about = [list(own)] + about
+                while len(about) > 3 or sum(b - a + 1 for a, b in about) - 1 > ABOUT_MAX_CHARS:
+                    about.pop()
+            f.data["about"] = about
         else:
             before = sents[si - 1] if si > 0 and voices[si - 1][0] == voices[si][0] else None
             f.data["about"] = [list(s) for s in about_spans(text, sent, f.start, f.end, kind, f.data.get("noun"),
-                                                            avoid, before)]
+                                                            avoid, before, tail, places)]
         prev = f
         speaker = _speaker_at(statements, si, f.start, voices)
         clause = _clause(text, sent, f.start)
