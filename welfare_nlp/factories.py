@@ -119,6 +119,9 @@ class StageComponent:
 
 def register_spacy() -> None:
     """Register the ``welfare_<stage>`` factories and the Doc extensions (once)."""
+    from ._spacy import import_spacy
+
+    import_spacy()
     from spacy.language import Language
     from spacy.tokens import Doc
 

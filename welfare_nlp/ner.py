@@ -45,7 +45,9 @@ class SpacyNER:
     """A spaCy NER model directory, loaded once (config and binary weights only, never pickle)."""
 
     def __init__(self, path: str | os.PathLike, fast: bool = True):
-        import spacy
+        from ._spacy import import_spacy
+
+        spacy = import_spacy()
 
         self.path = Path(path)
         if not available(self.path):

@@ -66,7 +66,7 @@ _QUOTE_CHARS = 4000
 _REPORTERS = {"خبرنگار", "عکاس", "گزارشگر", "نویسنده", "مترجم", "دبیر سرویس"}
 
 
-@dataclass
+@dataclass(slots=True)
 class Tok:
     text: str
     start: int
@@ -206,20 +206,40 @@ class _Tokens(list):
 def _tokens(ctx: DocContext) -> list[Tok]:
     text = ctx.body
     out = _Tokens()
+    append = out.append
     sents = ctx.sentences
+    ends = [e for _, e in sents]
+    last = len(sents) - 1
     si = 0
+    sent_end = ends[0] if sents else 0
+    lx = _lex()
+    first, func, glued = lx["first"], lx["func"], _GLUED_PREP["با"]
     prev = None
     for m in _TOKEN.finditer(text):
-        while si + 1 < len(sents) and m.start() >= sents[si][1]:
-            si += 1
+        start, end = m.span()
+        if start >= sent_end and si < last:
+            while si < last and start >= ends[si]:
+                si += 1
+            sent_end = ends[si]
         w = m.group()
-        if prev is not None and w in _GLUED_PREP["با"] and prev.text.endswith("با") and len(prev.text) > 4 \
-                and prev.sent == si and prev.text not in _lex()["first"] and prev.text not in _lex()["func"]:
+        if w in glued and prev is not None and prev.text.endswith("با") and len(prev.text) > 4 \
+                and prev.sent == si and prev.text not in first and prev.text not in func:
             out[-1] = Tok(prev.text[:-2], prev.start, prev.end - 2, prev.sent)
-            out.append(Tok("با", prev.end - 2, prev.end, prev.sent))
-        prev = Tok(w, m.start(), m.end(), si)
-        out.append(prev)
+            append(Tok("با", prev.end - 2, prev.end, prev.sent))
+        prev = Tok(w, start, end, si)
+        append(prev)
     return out
+
+
+@lru_cache(maxsize=1)
+def _start_words() -> frozenset[str]:
+    """Every token text at which a name (honorific, given name) or a role (title) can start: a token
+    outside these (and not glued «سید» + given name, nor a model PER start, nor a known surname) starts
+    nothing, so the main loop steps over it."""
+    lx = _lex()
+    words = set(lx["honor"]) | set(lx["titles"]) | set(lx["first"])
+    words.update(f.split(" ", 1)[0] for f in lx["first"] if " " in f)
+    return frozenset(words)
 
 
 # ---------------------------------------------------------------- roles
@@ -412,6 +432,11 @@ def _sentence_starts(tokens: list[Tok]) -> set[int]:
     return starts
 
 
+_OPENERS = (("در", "ادامه"), ("در", "پایان"), ("همچنین",), ("سپس",), ("بعد", "از", "آن"), ("در", "این", "نشست"),
+            ("به", "گفته"))
+_OPENER_HEADS = {seq[0] for seq in _OPENERS}
+
+
 def _skip_openers(tokens: list[Tok], i: int) -> int:
     """Skip sentence openers: ``در ادامه``, ``همچنین``, ``به گفته``, ``به گزارش <outlet> ،``."""
     if i + 1 < len(tokens) and tokens[i].text == "به" and tokens[i + 1].text == "گزارش":
@@ -436,9 +461,9 @@ def _skip_openers(tokens: list[Tok], i: int) -> int:
                     else i
     if i + 1 < len(tokens) and tokens[i].text in ("«", '"', "“") and _name_start(tokens, i + 1):
         return i + 1  # «حسین میرزایی» سخنگوی ...
-    openers = [["در", "ادامه"], ["در", "پایان"], ["همچنین"], ["سپس"], ["بعد", "از", "آن"], ["در", "این", "نشست"],
-               ["به", "گفته"]]
-    for seq in openers:
+    if tokens[i].text not in _OPENER_HEADS:
+        return i
+    for seq in _OPENERS:
         n = len(seq)
         if all(i + k < len(tokens) and tokens[i + k].text == seq[k] for k in range(n)):
             return i + n
@@ -456,7 +481,10 @@ def _speech_in_sentence(tokens: list[Tok], i: int) -> tuple[int, bool] | None:
         # long sentence: scanning it for every name would take quadratic time)
         if index is None:
             at, found = [], []
+            heads = _lex()["verbs"]
             for k in range(len(tokens)):
+                if tokens[k].text not in heads:
+                    continue
                 v = _verb_at(tokens, k)
                 if v:
                     at.append(k)
@@ -597,11 +625,17 @@ class _Resolver:
                          if j >= 2 and toks[j - 2].text == "به" and toks[j - 1].text == "گفته"}
         pending_role: Role | None = None    # an unnamed role that spoke
         mentioned: set[int] = set()         # sentences whose first mention (the subject) was seen
+        # tokens at which something can start (see _start_words); the others need only the surname check
+        words, ner_starts = _start_words(), self.ner_people
+        can_start = [t.text in words or t.start in ner_starts or t.text.startswith("سید") for t in toks]
         i = 0
         while i < len(toks):
             j = subject_at[toks[i].sent]
             sent_start = i == j  # at the subject position of its sentence
             if i < j:
+                i += 1
+                continue
+            if not sent_start and not can_start[i] and (not self.people or self._known_surname(i) is None):
                 i += 1
                 continue
             # the first person or role mentioned in a sentence is its subject
@@ -838,7 +872,8 @@ class _Resolver:
         index = self._index
         keys = self.__dict__.get("_tok_keys")
         if keys is None:
-            keys = self._tok_keys = [_key(t.text) for t in toks]
+            # a token holds no whitespace (_TOKEN): its key is its text without ZWNJ, as _key gives
+            keys = self._tok_keys = [t.text.replace("\u200c", "") for t in toks]
         head = keys[i][:2]
         if len(head) == 2 and head not in self._index_heads:
             return None  # no name key starts like this token
@@ -914,9 +949,9 @@ class _Resolver:
         """Sentences that open a new statement: they hold a speech verb or ``به گزارش``."""
         got = self.__dict__.get("_attributed_sents")
         if got is None:
-            toks, got = self.tokens, set()
+            toks, got, heads = self.tokens, set(), _lex()["verbs"]
             for i, t in enumerate(toks):
-                if t.sent not in got and (_verb_at(toks, i) or (
+                if t.sent not in got and (t.text in heads and _verb_at(toks, i) or (
                         t.text == "به" and i + 1 < len(toks) and toks[i + 1].text in ("گزارش", "گفته"))):
                     got.add(t.sent)
             self.__dict__["_attributed_sents"] = got

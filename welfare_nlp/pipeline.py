@@ -27,8 +27,9 @@ def load(*, ner: str | None = "default", stages: list[str] | None = None):
     ``doc.spans`` holds the items per kind, ``doc.ents`` the people, organisations and places,
     ``doc._.record`` the record with offsets into the original text.
     """
-    import spacy
+    from ._spacy import import_spacy
 
+    spacy = import_spacy()  # without torch, which no stage needs: start-up time and memory
     from . import ner as _ner
     from .tokenizer import NormalizingTokenizer
 

@@ -43,8 +43,8 @@ def _index() -> tuple[re.Pattern, dict[str, dict]]:
 def _city_index() -> tuple[re.Pattern, dict[str, str]]:
     prov_names = {p["name"] for p in lexicon.provinces()}
     cities = {c: p for c, p in lexicon.cities().items() if c not in prov_names}
-    alt = "|".join(re.escape(c) for c in sorted(cities, key=len, reverse=True))
-    return re.compile(rf"{_B}(?:{alt}){_E}"), cities
+    # the names longest first, as a trie (lexicon.trie_alternation): same matches, a faster scan
+    return re.compile(rf"{_B}(?:{lexicon.trie_alternation(cities)}){_E}"), cities
 
 
 def _lookup(name: str) -> dict | None:
