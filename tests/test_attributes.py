@@ -95,6 +95,8 @@ PROVINCE_CASES = [
     ("در استان کرمان ۳۰۰ نفر شاغل شدند.", 300, "کرمان"),
     ("در سراسر کشور ۵۰۰ نفر شاغل شدند.", 500, None),                      # national
     ("در استان‌های کرمان و یزد ۳۰۰ نفر شاغل شدند.", 300, None),            # several provinces
+    # a list of provinces that goes on past the figure's clause
+    ("۲۰ میلیارد تومان برای اشتغال در استان‌های ایلام، لرستان و کرمان اختصاص یافت.", 2e10, None),
     ("در مشهد ۲۰۰ نفر شاغل شدند.", 200, None),                            # a city does not give its province
     # the reporting office's own figures
     ("علی رضایی مدیرکل بهزیستی استان یزد گفت: ۲۰۰ نفر تحت پوشش قرار گرفتند.", 200, "یزد"),

@@ -619,17 +619,21 @@ def _province_in(ctx: DocContext, start: int, end: int) -> set[str]:
 _JOINED = re.compile(r"\s*(?:و|،|,)\s*")
 
 
-def _nearest_place(ctx: DocContext, text: str, clause: tuple[int, int], f: Found) -> str | None:
+def _nearest_place(ctx: DocContext, text: str, clause: tuple[int, int], f: Found,
+                   sent: tuple[int, int] | None = None) -> str | None:
     """The place nearest the figure in its clause: a province's name, "" for the whole country
     (``در سطح کشور ... و در استان خوزستان نیز ۳۵ نفر``), None when the clause names none.
-    Several provinces at the same distance are no single province."""
-    marks = [(p.start, p.end, p.data["name"]) for p in ctx.items("province") if clause[0] <= p.start < clause[1]]
-    marks += [(m.start(), m.end(), "") for m in _NATIONAL.finditer(text, clause[0], clause[1])]
+    Several provinces at the same distance, or a list of them that goes on past the clause
+    (``در استان‌های سیستان و بلوچستان، لرستان و کرمان``, within ``sent``), are no single province."""
+    lo, hi = sent or clause
+    every = [(p.start, p.end, p.data["name"]) for p in ctx.items("province") if lo <= p.start < hi]
+    every += [(m.start(), m.end(), "") for m in _NATIONAL.finditer(text, lo, hi)]
+    marks = [m for m in every if clause[0] <= m[0] < clause[1]]
     if not marks:
         return None
     dist = lambda m: f.start - m[1] if m[1] <= f.start else (m[0] - f.end) * 1.5  # before it reads first
-    marks.sort()
-    best = min(marks, key=dist)
+    marks = sorted(every)
+    best = min((m for m in marks if clause[0] <= m[0] < clause[1]), key=dist)
     group = {best[2]}   # «کرمان و یزد»: names joined by «و» or a comma are read together
     k = marks.index(best)
     for step in (-1, 1):
@@ -736,7 +740,7 @@ def apply(ctx: DocContext) -> DocContext:
         prev = f
         speaker = _speaker_at(statements, si, f.start, voices)
         clause = _clause(text, sent, f.start)
-        place = _nearest_place(ctx, text, clause, f)
+        place = _nearest_place(ctx, text, clause, f, sent)
         names = _province_in(ctx, *sent)
         if place is not None:
             province = place or None      # "" is the whole country

@@ -67,8 +67,9 @@ def _patterns() -> dict[str, re.Pattern]:
         "dmy": re.compile(rf"{_B}{days}\s*\.?\s*{month}{year}"),
         "my": re.compile(rf"{_B}{month}{year}"),
         "years": re.compile(rf"{_B}(?:سال|سالهای|سال‌های|بودجه|بودجه سال)(?:\s+|،(?=\d))(?P<years>(?:1[2-4]\d\d|\d\d)(?:\s*(?:و|تا|-|،)\s*(?:1[2-4]\d\d|\d\d))*)(?!\d)(?![/.]\d)(?!\s*(?:نفر|درصد|تومان|ریال|دلار|یورو|همت|میلیون|میلیارد|هزار|سال))"),
-        "ymd": re.compile(r"(?<![\d/])(1[2-4]\d\d)\s?/\s?(\d{1,2})\s?/\s?(\d{1,2})(?![\d/])"),
-        "dmy_num": re.compile(r"(?<![\d/])(\d{1,2})\s?/\s?(\d{1,2})\s?/\s?(1[2-4]\d\d)(?![\d/])"),
+        # the leading lookahead (what the match starts with) rejects other positions before the lookbehind
+        "ymd": re.compile(r"(?=1)(?<![\d/])(1[2-4]\d\d)\s?/\s?(\d{1,2})\s?/\s?(\d{1,2})(?![\d/])"),
+        "dmy_num": re.compile(r"(?=\d)(?<![\d/])(\d{1,2})\s?/\s?(\d{1,2})\s?/\s?(1[2-4]\d\d)(?![\d/])"),
         "day_token": re.compile(rf"\d{{1,2}}|(?:{ordinals})(?:ین)?"),
     }
 
@@ -178,7 +179,8 @@ def _infer_year(it: Found, text: str, stated: list[Found], published: _dt.date |
         return y, 2
     if published is None:
         return None, 0
-    sentence = text[ss:se]
+    colon = text.rfind(":", ss, it.start)
+    sentence = text[colon + 1 if colon >= 0 else ss:se]   # «... توضیح داد: ثبت‌نام از بهمن آغاز می‌شود»: the statement
     if _THIS_YEAR.search(sentence):
         return jalali_year(published), 2
     past = _PAST.search(_FUTURE_PHRASE.sub(" ", sentence))
