@@ -337,7 +337,8 @@ def _pool(jobs: int, max_chars: int, fmt: str, tasks_per_worker: int | None = No
     methods = mp.get_all_start_methods()
     ctx = mp.get_context("forkserver" if "forkserver" in methods else "spawn")
     if ctx.get_start_method() == "forkserver":
-        ctx.set_forkserver_preload(["welfare_nlp.pipeline", "welfare_nlp.batch", "spacy"])
+        # spaCy through welfare_nlp._spacy: without torch, which thinc would import (1.3 s, 180 MB per worker)
+        ctx.set_forkserver_preload(["welfare_nlp.pipeline", "welfare_nlp.batch", "welfare_nlp._spacy_preload"])
     # the workers (and the fork server they come from) are born ignoring Ctrl-C, which inherits across fork and
     # exec: the terminal sends it to every process of the group, and only this one handles it
     main = threading.current_thread() is threading.main_thread()

@@ -76,26 +76,37 @@ class NormalizedText:
         return rs, re_, self.raw[rs:re_]
 
 
-class _Builder:
-    __slots__ = ("chars", "starts", "ends")
-
-    def __init__(self) -> None:
-        self.chars: list[str] = []
-        self.starts = array("q")
-        self.ends = array("q")
-
-    def emit(self, piece: str, start: int, end: int) -> None:
-        for ch in piece:
-            self.chars.append(ch)
-            self.starts.append(start)
-            self.ends.append(end)
-
-
 # one-to-one replacements (and control characters to a space) go through str.translate; what changes
 # the length (dropped characters, CR LF -> LF) is found by one regex and cut out between plain runs
 _TABLE = {ord(k): v for k, v in _CHAR_MAP.items()}
 _TABLE.update({c: " " for c in range(32) if chr(c) not in "\n\r" and chr(c) not in _DROP})
+assert all(len(v) == 1 for v in _TABLE.values())  # one character for one: _translate relies on it
 _SPECIAL = re.compile("\r\n?|[" + "".join(sorted(re.escape(c) for c in _DROP)) + "]")
+
+
+_LUT = None  # _TABLE as a numpy array over the BMP (built on first use)
+
+
+def _translate(text: str) -> str:
+    """``text.translate(_TABLE)``: every value of the table is one character, so a long text goes through a
+    lookup array instead (``str.translate`` looks up each non-ASCII character in the dict: 15 times slower)."""
+    global _LUT
+    if len(text) < 512:
+        return text.translate(_TABLE)
+    import numpy as np
+
+    if _LUT is None:
+        lut = np.arange(0x10000, dtype=np.uint32)
+        for k, v in _TABLE.items():
+            lut[k] = ord(v)
+        _LUT = lut
+    # UTF-32 keeps one code point per element, lone surrogates included (surrogatepass)
+    cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    if int(cps.max()) < 0x10000:
+        out = _LUT[cps]
+    else:
+        out = np.where(cps < 0x10000, _LUT[np.minimum(cps, 0xFFFF)], cps)
+    return out.tobytes().decode("utf-32-le", "surrogatepass")
 
 
 def _char_pass(raw: str) -> tuple[str, array, array]:
@@ -114,12 +125,12 @@ def _char_pass(raw: str) -> tuple[str, array, array]:
             ends.append(e)
         pos = e
     if pos == 0:
-        return raw.translate(_TABLE), array("q", range(len(raw))), array("q", range(1, len(raw) + 1))
+        return _translate(raw), array("q", range(len(raw))), array("q", range(1, len(raw) + 1))
     if pos < len(raw):
         parts.append(raw[pos:])
         starts.extend(range(pos, len(raw)))
         ends.extend(range(pos + 1, len(raw) + 1))
-    return "".join(parts).translate(_TABLE), starts, ends
+    return _translate("".join(parts)), starts, ends
 
 
 # A rule is a compiled regex plus a function from the match to a list of pieces:
@@ -131,41 +142,48 @@ Rule = tuple[re.Pattern, Callable[[re.Match], list[Piece]]]
 
 def _apply(text: str, starts: array, ends: array, rule: Rule) -> tuple[str, array, array]:
     pattern, fn = rule
-    b = _Builder()
-    out_chars = b.chars
+    parts: list[str] = []       # the new text as slices and inserted pieces (not one entry per character)
+    new_starts, new_ends = array("q"), array("q")
     pos = 0
     changed = False
     for m in pattern.finditer(text):
         changed = True
         s, e = m.span()
-        out_chars.extend(text[pos:s])
-        b.starts.extend(starts[pos:s])
-        b.ends.extend(ends[pos:s])
+        parts.append(text[pos:s])
+        new_starts.extend(starts[pos:s])
+        new_ends.extend(ends[pos:s])
         cursor = s
         for piece in fn(m):
             kind = piece[0]
             if kind == "keep":
                 gs, ge = m.span(piece[1])
-                out_chars.extend(text[gs:ge])
-                b.starts.extend(starts[gs:ge])
-                b.ends.extend(ends[gs:ge])
+                parts.append(text[gs:ge])
+                new_starts.extend(starts[gs:ge])
+                new_ends.extend(ends[gs:ge])
                 cursor = ge
             elif kind == "set":
                 gs, ge = m.span(piece[1])
                 rs = starts[gs] if gs < ge else (starts[gs] if gs < len(starts) else (ends[-1] if len(ends) else 0))
                 re_ = ends[ge - 1] if gs < ge else rs
-                b.emit(piece[2], rs, re_)
+                _emit(parts, new_starts, new_ends, piece[2], rs, re_)
                 cursor = ge
             else:  # insert
                 at = starts[cursor] if cursor < len(starts) else (ends[-1] if len(ends) else 0)
-                b.emit(piece[1], at, at)
+                _emit(parts, new_starts, new_ends, piece[1], at, at)
         pos = e
     if not changed:
         return text, starts, ends
-    out_chars.extend(text[pos:])
-    b.starts.extend(starts[pos:])
-    b.ends.extend(ends[pos:])
-    return "".join(out_chars), b.starts, b.ends
+    parts.append(text[pos:])
+    new_starts.extend(starts[pos:])
+    new_ends.extend(ends[pos:])
+    return "".join(parts), new_starts, new_ends
+
+
+def _emit(parts: list[str], starts: array, ends: array, piece: str, start: int, end: int) -> None:
+    """``piece`` added to the text, each of its characters mapped to the raw span [start, end)."""
+    parts.append(piece)
+    starts.extend(array("q", (start,)) * len(piece))
+    ends.extend(array("q", (end,)) * len(piece))
 
 
 _COMMON_JOINED = [
@@ -202,12 +220,23 @@ RULES: list[Rule] = [
 ]
 
 
+# rules that cannot match a text holding none of these strings: a substring search skips their scan
+_NEEDS: dict[int, tuple[str, ...]] = {
+    id(RULES[0]): ("  ",),
+    id(RULES[1]): (" \n", "\n "),
+    id(RULES[3]): ("هزار", "میلیون", "میلیارد"),
+}
+
+
 def normalize(raw: str, rules: Iterable[Rule] = RULES) -> NormalizedText:
     """Normalise ``raw``; the result maps every character back to ``raw``."""
     if not isinstance(raw, str):
         raise TypeError(f"normalize() takes str, not {type(raw).__name__}")
     text, starts, ends = _char_pass(raw)
     for rule in rules:
+        needs = _NEEDS.get(id(rule))
+        if needs is not None and rule in RULES and not any(n in text for n in needs):
+            continue
         text, starts, ends = _apply(text, starts, ends, rule)
     return NormalizedText(raw=raw, text=text, starts=starts, ends=ends)
 

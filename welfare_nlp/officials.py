@@ -628,6 +628,8 @@ class _Resolver:
         # tokens at which something can start (see _start_words); the others need only the surname check
         words, ner_starts = _start_words(), self.ner_people
         can_start = [t.text in words or t.start in ner_starts or t.text.startswith("سید") for t in toks]
+        heads: set[str] | None = None          # _surname_heads(), while no person is added
+        tok_heads: list[str] | None = None     # each token's key's first two characters
         i = 0
         while i < len(toks):
             j = subject_at[toks[i].sent]
@@ -635,9 +637,21 @@ class _Resolver:
             if i < j:
                 i += 1
                 continue
-            if not sent_start and not can_start[i] and (not self.people or self._known_surname(i) is None):
-                i += 1
-                continue
+            if not sent_start and not can_start[i]:
+                # most tokens: only a later mention of a known surname can start here
+                if not self.people:
+                    i += 1
+                    continue
+                if heads is None:
+                    heads = self._surname_heads()
+                    if tok_heads is None:
+                        # a punctuation token is never a surname: a head no name key has
+                        tok_heads = ["\0\0" if t.text in _PUNCT else k[:2] for t, k in zip(toks, self._token_keys())]
+                h = tok_heads[i]
+                if len(h) == 2 and h not in heads or self._known_surname(i) is None:
+                    i += 1
+                    continue
+            heads = None  # the body below may add a person or complete a name
             # the first person or role mentioned in a sentence is its subject
             is_subj = toks[i].sent not in mentioned
             if sent_start and pending_role is not None and toks[i].sent - pending_role.sent > 3:
@@ -856,11 +870,9 @@ class _Resolver:
                 return r
         return None
 
-    def _known_surname(self, i: int):
-        toks = self.tokens
-        if not self.people or toks[i].text in _PUNCT:
-            return None
-        # the index of name keys, rebuilt only when a person was added or a name completed
+    def _surname_heads(self) -> set[str]:
+        """The first two characters of every name key (the index of name keys rebuilt first, only when a
+        person was added or a name completed since it was built)."""
         sig = (len(self.people), _NAMES_CHANGED)
         if self.__dict__.get("_index_sig") != sig:
             index: dict[str, Person] = {}
@@ -869,13 +881,24 @@ class _Resolver:
                     index[k] = p
             self._index_sig, self._index = sig, index
             self._index_heads = {k[:2] for k in index}
-        index = self._index
+        return self._index_heads
+
+    def _token_keys(self) -> list[str]:
         keys = self.__dict__.get("_tok_keys")
         if keys is None:
             # a token holds no whitespace (_TOKEN): its key is its text without ZWNJ, as _key gives
-            keys = self._tok_keys = [t.text.replace("\u200c", "") for t in toks]
+            keys = self._tok_keys = [t.text.replace("\u200c", "") for t in self.tokens]
+        return keys
+
+    def _known_surname(self, i: int):
+        toks = self.tokens
+        if not self.people or toks[i].text in _PUNCT:
+            return None
+        heads = self._surname_heads()
+        index = self._index
+        keys = self._token_keys()
         head = keys[i][:2]
-        if len(head) == 2 and head not in self._index_heads:
+        if len(head) == 2 and head not in heads:
             return None  # no name key starts like this token
         for n in (3, 2, 1):
             if i + n > len(toks):

@@ -166,6 +166,10 @@ class TopicModel:
         self.classes = list(meta["classes"])
         if self.coef.shape != (len(self.classes), self.config["buckets"]):
             raise ValueError(f"{self.path}: coefficients {self.coef.shape} do not fit the config")
+        # one row of class weights per bucket: a document's buckets are read as whole rows (one cache line
+        # each, not one per class). ``coef`` stays the (classes, buckets) view of the same memory
+        self._rows = np.ascontiguousarray(self.coef.T)
+        self.coef = self._rows.T
 
     def predict(self, text: str) -> dict[str, Any]:
         """``{"topic", "topic_probability", "social_probability", "scores": {topic: p}}`` for a
@@ -173,7 +177,8 @@ class TopicModel:
         import numpy as np
 
         idx, val = featurize(text, self.config)
-        z = self.coef[:, idx] @ val + self.intercept
+        # self._rows[idx].T is laid out as coef[:, idx] of a C-ordered coef was (the same product, bit for bit)
+        z = self._rows[idx].T @ val + self.intercept
         p = np.exp(z - z.max())
         p /= p.sum()
         s = float(self.social_coef[idx] @ val) + self.social_intercept
