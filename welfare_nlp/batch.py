@@ -384,20 +384,60 @@ def consume(outcomes: Iterable[Outcome], writer, summary: Summary, bar, log: Cal
             on_outcome: Callable[[Outcome], None] | None = None, slots: threading.Semaphore | None = None) -> None:
     """Write each outcome as it comes and count it; a line per failed document to ``log``."""
     emit = log or (bar.write if not bar.disable else (lambda m: print(m, file=sys.stderr)))
-    for out in outcomes:
-        if out.filtered:
-            summary.filtered += 1
+    with _ctrl_c_between_documents() as guard:
+        for out in outcomes:
+            guard.busy = True   # a line written is a document counted: Ctrl-C waits for both
+            if out.filtered:
+                summary.filtered += 1
+            else:
+                writer.write(out.id, out.payload)
+            summary.documents += 1
+            guard.busy = False
+            guard.check()
+            if slots is not None:
+                slots.release()
+            if out.code is not None:
+                summary.errors[out.code] += 1
+                emit(f"welfare-nlp: {out.message} [{out.code}]")
+            bar.update(1)
+            if on_outcome is not None:
+                on_outcome(out)
+
+
+class _ctrl_c_between_documents:
+    """While ``busy`` (a document's line being written and counted), Ctrl-C is held back and raised right
+    after, so that the summary's count is the number of lines in the output. The handler is installed only
+    in the main thread and only over Python's default one; elsewhere nothing changes."""
+
+    def __init__(self) -> None:
+        self.busy = False
+        self.pending = False
+        self._old = None
+
+    def __enter__(self):
+        import signal
+
+        if threading.current_thread() is threading.main_thread() \
+                and signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+            self._old = signal.signal(signal.SIGINT, self._handler)
+        return self
+
+    def _handler(self, signum, frame) -> None:
+        if self.busy:
+            self.pending = True
         else:
-            writer.write(out.id, out.payload)
-        if slots is not None:
-            slots.release()
-        summary.documents += 1
-        if out.code is not None:
-            summary.errors[out.code] += 1
-            emit(f"welfare-nlp: {out.message} [{out.code}]")
-        bar.update(1)
-        if on_outcome is not None:
-            on_outcome(out)
+            raise KeyboardInterrupt
+
+    def check(self) -> None:
+        if self.pending:
+            self.pending = False
+            raise KeyboardInterrupt
+
+    def __exit__(self, *exc) -> None:
+        if self._old is not None:
+            import signal
+
+            signal.signal(signal.SIGINT, self._old)
 
 
 def run(paths: Iterable[str], output: str | None = None, *, jobs: int = 1, fmt: str = "jsonl",

@@ -70,25 +70,27 @@ class DocContext:
     @cached_property
     def sentences(self) -> list[tuple[int, int]]:
         """Sentence spans: split at newlines and at . ! ? ؟ followed by a space."""
+        body = self.body  # one copy of the text (the property slices it on every use)
         out, start = [], 0
-        for m in _SENT_END.finditer(self.body):
+        for m in _SENT_END.finditer(body):
             end = m.end()
-            if self.body[start:end].strip():
+            if body[start:end].strip():
                 out.append((start, end))
             start = end
-        if self.body[start:].strip():
-            out.append((start, len(self.body)))
+        if body[start:].strip():
+            out.append((start, len(body)))
         return out
 
     @cached_property
     def paragraphs(self) -> list[tuple[int, int]]:
         """Paragraph spans of the body (its non-blank lines), surrounding spaces trimmed."""
+        body = self.body
         out = []
-        for m in _PARA.finditer(self.body):
+        for m in _PARA.finditer(body):
             s, e = m.span()
-            while s < e and self.body[s].isspace():
+            while s < e and body[s].isspace():
                 s += 1
-            while e > s and self.body[e - 1].isspace():
+            while e > s and body[e - 1].isspace():
                 e -= 1
             if e > s:
                 out.append((s, e))

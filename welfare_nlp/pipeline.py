@@ -209,13 +209,14 @@ def set_entities(doc):
 
 # ---------------------------------------------------------------- record
 def _span(ctx: DocContext, start: int, end: int) -> dict:
-    rs, re_, text = ctx.nt.raw_span(start, end)
+    rs, re_ = ctx.nt.to_raw(start, end)
+    raw = ctx.nt.raw
     # trim whitespace that the mapping may have pulled in at the edges
-    while rs < re_ and ctx.nt.raw[rs].isspace():
+    while rs < re_ and raw[rs].isspace():
         rs += 1
-    while re_ > rs and ctx.nt.raw[re_ - 1].isspace():
+    while re_ > rs and raw[re_ - 1].isspace():
         re_ -= 1
-    return {"start": rs, "end": re_, "text": ctx.nt.raw[rs:re_]}
+    return {"start": rs, "end": re_, "text": raw[rs:re_]}
 
 
 def _base(ctx: DocContext, it: Found) -> dict:
