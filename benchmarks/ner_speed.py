@@ -29,12 +29,12 @@ def main() -> None:
     args = ap.parse_args()
     import spacy
 
-    from welfare_nlp.normalize import normalize_text
+    from welfare_nlp.text.normalize import normalize_text
 
     with gzip.open(args.file, "rt", encoding="utf-8") as fh:
         texts = [normalize_text(json.loads(l)["text"]) for l in itertools.islice(fh, args.docs)]
-    from welfare_nlp.factories import register_tagger
-    from welfare_nlp.ner import SpacyNER
+    from welfare_nlp.pipeline.factories import register_tagger
+    from welfare_nlp.ner.component import SpacyNER
 
     register_tagger()   # the shipped model's component (also registered by the package's entry point)
     nlp = spacy.load(args.model)

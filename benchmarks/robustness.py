@@ -43,12 +43,13 @@ def _maxrss_mb() -> float:
 
 
 def big_part(which: str) -> dict:
-    from welfare_nlp.batch import DEFAULT_MAX_CHARS, run
+    from welfare_nlp.batch.runner import run
+    from welfare_nlp.settings import MAX_CHARS
 
     texts = _news(2000)
     with tempfile.TemporaryDirectory() as tmp:
         if which == "limit":
-            text = "\n".join(texts)[:DEFAULT_MAX_CHARS]
+            text = "\n".join(texts)[:MAX_CHARS]
             path = Path(tmp) / "limit.txt"
             path.write_text(text, encoding="utf-8")
         else:
@@ -79,7 +80,7 @@ def big_part(which: str) -> dict:
 def archive_part(n: int, jobs: int) -> dict:
     import psutil
 
-    from welfare_nlp.batch import run
+    from welfare_nlp.batch.runner import run
 
     rng = random.Random(7)
     texts = _news(2000)

@@ -4,7 +4,7 @@
 
 All in one run, over the first ``--docs`` documents of the file:
 
-* the full pipeline through ``welfare_nlp.batch.run`` with 1 and 2 worker processes: documents/s and
+* the full pipeline through ``welfare_nlp.batch.runner.run`` with 1 and 2 worker processes: documents/s and
   characters/s from the first result to the last (worker start-up and pipeline loading not counted;
   they are reported apart), and peak RSS per worker; with one worker also characters per CPU second of the
   whole process, import and model load included (the issue's measure: the machine is shared);
@@ -70,7 +70,7 @@ def pipeline_run(path: str, n: int, jobs: int, chars: int) -> dict:
     w_start = time.perf_counter()
     import psutil
 
-    from welfare_nlp.batch import run
+    from welfare_nlp.batch.runner import run
     from welfare_nlp.pipeline import default_nlp
 
     me = psutil.Process()
@@ -121,7 +121,7 @@ def rss_growth(path: str, until: int = 10_000) -> dict:
     """RSS of one process (the pipeline in it) after 1,000 and after ``until`` documents, the file cycled."""
     import psutil
 
-    from welfare_nlp.batch import run
+    from welfare_nlp.batch.runner import run
     from welfare_nlp.pipeline import default_nlp
 
     me, seen, rss = psutil.Process(), [0], {}

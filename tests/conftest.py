@@ -30,7 +30,7 @@ def needs_shared(path: Path):
     return pytest.mark.skipif(not path.exists(), reason=f"{path} is not present")
 
 
-# filled by tests/test_robustness.py, printed at the end of the run (CI shows it)
+# filled by tests/pipeline/test_robustness.py, printed at the end of the run (CI shows it)
 ROBUSTNESS: dict = {}
 
 

@@ -140,7 +140,7 @@ def test_a_directory_names_the_files_it_does_not_read(tmp_path, capsys):
 def test_summary_plurals_and_the_rate_of_a_slow_document():
     from collections import Counter
 
-    from welfare_nlp.batch import Summary
+    from welfare_nlp.batch.runner import Summary
 
     one = Summary(documents=1, seconds=12.5)
     assert one.line().startswith("1 document, 1 record, errors none") and "12.5 s/document" in one.line()
@@ -165,8 +165,8 @@ def test_every_option_has_help_and_max_bytes_its_default():
 
 
 def test_a_resumed_progress_bar_knows_its_total(tmp_path):
-    from welfare_nlp.batch import progress_bar
-    from welfare_nlp.inputs import Fields
+    from welfare_nlp.batch.runner import progress_bar
+    from welfare_nlp.batch.readers import Fields
 
     d = tmp_path / "in"
     d.mkdir()

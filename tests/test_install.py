@@ -48,7 +48,7 @@ def test_a_wheel_installed_in_a_fresh_venv_extracts_with_ner_and_topics(wheel, t
     py = venv / "bin" / "python"
     subprocess.run([str(py), "-m", "pip", "install", "-q", "--no-deps", "--no-index", str(wheel)], check=True,
                    env=_env(), cwd=tmp_path)
-    where = subprocess.run([str(py), "-c", "import welfare_nlp, welfare_nlp.ner as n, welfare_nlp.topic as t; "
+    where = subprocess.run([str(py), "-c", "import welfare_nlp, welfare_nlp.ner.component as n, welfare_nlp.extractors.topic as t; "
                             "print(welfare_nlp.__file__); print(n.DEFAULT_MODEL); print(t.DEFAULT_MODEL)"],
                            check=True, env=_env(), cwd=tmp_path, capture_output=True, text=True).stdout.split("\n")
     for line in where[:3]:   # the installed package and its own models, not the checkout's
@@ -76,7 +76,7 @@ def test_a_missing_shipped_model_is_a_coded_error_not_a_warning(tmp_path, monkey
     with pytest.raises(TopicModelNotFound) as exc:
         welfare_nlp.load(ner=None)
     assert exc.value.code == "E017" and "stages" in str(exc.value)
-    from welfare_nlp.factories import STAGES
+    from welfare_nlp.pipeline.factories import STAGES
 
     nlp = welfare_nlp.load(ner=None, stages=[s for s in STAGES if s not in ("ner", "topic")])   # rules only
     assert "welfare_topic" not in nlp.pipe_names
@@ -93,7 +93,7 @@ def test_the_cli_stops_with_the_code_when_a_shipped_model_is_missing(tmp_path, m
 
 
 def test_models_are_found_in_the_package_first_then_in_the_checkout(tmp_path, monkeypatch):
-    from welfare_nlp import shipped
+    from welfare_nlp import settings as shipped
 
     assert shipped.model_dir("ner") == ROOT / "models" / "ner"   # a checkout: the top-level models/
     monkeypatch.setattr(shipped, "INSTALLED", tmp_path)

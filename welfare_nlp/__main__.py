@@ -1,5 +1,5 @@
 import sys
 
-from .cli import main
+from welfare_nlp.cli import main
 
 sys.exit(main())

@@ -10,17 +10,18 @@ import argparse
 import json
 import sys
 
-from .errors import WelfareNLPError
+from welfare_nlp.errors import WelfareNLPError
+from welfare_nlp.settings import MAX_CHARS
 
 
 def _extract(args) -> int:
-    from .inputs import Fields
+    from welfare_nlp.batch.readers import Fields
 
     fields = Fields(id=args.id_field, text=args.text_field, date=args.date_field)
     fmt = args.format or "jsonl"
     topic = args.topic.split(",") if args.topic else None
     if topic:
-        from .topic import keep
+        from welfare_nlp.extractors.topic import keep
 
         try:
             keep({}, topic)  # checks the names
@@ -28,9 +29,9 @@ def _extract(args) -> int:
             print(f"welfare-nlp: --topic: {exc}", file=sys.stderr)
             return 2
     if args.scheduler:
-        from .dask import run
+        from welfare_nlp.batch.distributed import run
     else:
-        from .batch import run
+        from welfare_nlp.batch.runner import run
     try:
         summary = run(args.paths, args.output, jobs=args.jobs, fmt=fmt, gz=True if args.gzip else None,
                       resume=args.resume, fields=fields, max_chars=args.max_chars, max_bytes=args.max_bytes,
@@ -72,15 +73,15 @@ def output_format(output: str, fmt: str | None) -> tuple[str, str | None]:
 
 
 def _schema(args) -> int:
-    from .record import json_schema
+    from welfare_nlp.record import json_schema
 
     print(json.dumps(json_schema(), ensure_ascii=False, indent=2))
     return 0
 
 
 def _evaluate_ner(args) -> int:
-    from .ner import get_model
-    from .ner_eval import evaluate, format_report
+    from welfare_nlp.ner.component import get_model
+    from welfare_nlp.training.evaluate import evaluate, format_report
 
     labels = set(args.labels.split(",")) if args.labels else None
     rep = evaluate(args.file, get_model(args.model), labels, scheme=args.scheme)
@@ -102,7 +103,7 @@ def _oversample(items: list[str]) -> dict[str, int]:
 def _train_ner(args) -> int:
     from pathlib import Path
 
-    from .ner_train import finish, train, train_vectors
+    from welfare_nlp.training.ner import finish, train, train_vectors
 
     data, work, out = Path(args.data), Path(args.work), Path(args.out)
     vectors = None
@@ -111,7 +112,7 @@ def _train_ner(args) -> int:
         if not (vectors / "config.cfg").exists() and not (vectors / "vocab").exists():
             vectors = train_vectors(data, work, dim=args.vectors_dim, bucket=args.vectors_bucket)
     if args.arch == "tagger":
-        from .ner_train import train_tagger_model
+        from welfare_nlp.training.ner import train_tagger_model
 
         best = train_tagger_model(data, work, vectors, variant=args.variant, epochs=args.epochs,
                                   hidden=args.lstm_hidden, seed=args.seed, average_from=args.average_from,
@@ -130,7 +131,7 @@ def _train_ner(args) -> int:
 
 
 def _train_topic(args) -> int:
-    from .topic import train
+    from welfare_nlp.extractors.topic import train
 
     command = (f"welfare-nlp train-topic --data {args.data} --out {args.out} --seed {args.seed} "
                f"--test-size {args.test_size} --C {args.C:g} --cv {args.cv} --buckets {args.buckets}")
@@ -143,7 +144,7 @@ def _train_topic(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from . import __version__
+    from welfare_nlp.about import __version__
 
     ap = argparse.ArgumentParser(prog="welfare-nlp", description="Persian welfare press releases to records")
     ap.add_argument("--version", action="version", version=f"welfare-nlp {__version__}")
@@ -165,7 +166,7 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--id-field", default="id", help="id field of .jsonl objects and CSV columns (default id)")
     ex.add_argument("--text-field", default="text", help="text field (default text)")
     ex.add_argument("--date-field", default=None, help="publication date field (default published, else date)")
-    ex.add_argument("--max-chars", type=int, default=500_000,
+    ex.add_argument("--max-chars", type=int, default=MAX_CHARS,
                     help="longest document accepted (characters, default 500,000); longer ones get an E003 line")
     ex.add_argument("--max-bytes", type=int, default=64 * 1024 * 1024,
                     help="largest file, input line or archive record read (bytes, default 67,108,864 = 64 MiB); "
@@ -197,7 +198,7 @@ def build_parser() -> argparse.ArgumentParser:
     tr.add_argument("--variant", default="combined", choices=["peyma", "combined"],
                     help="training corpora: peyma (PEYMA alone) or combined (PEYMA, ARMAN and ParsNER; default)")
     tr.add_argument("--arch", default="tagger", choices=["tagger", "cnn"],
-                    help="tagger: BiLSTM-CRF (welfare_nlp.tagger, the shipped model); cnn: spaCy's CNN + "
+                    help="tagger: BiLSTM-CRF (welfare_nlp.ner.tagger, the shipped model); cnn: spaCy's CNN + "
                          "transition-based NER (the earlier model)")
     tr.add_argument("--epochs", type=int, default=10, help="tagger: passes over the training data")
     tr.add_argument("--lstm-hidden", type=int, default=128, help="tagger: LSTM width per direction")

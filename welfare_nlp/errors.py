@@ -46,7 +46,7 @@ class DocumentTooLarge(WelfareNLPError):
     # the fix in the caller's terms: a library call (the default), a command line run, a file read
     LIBRARY = "pass max_chars=None to lift the limit (or a larger max_chars=), or split the text"
     CLI = "raise --max-chars (text) or --max-bytes (files, lines), or split it"
-    BYTES = "raise --max-bytes (max_bytes= in welfare_nlp.batch.run and read_inputs), or split it"
+    BYTES = "raise --max-bytes (max_bytes= in welfare_nlp.batch.runner.run and read_inputs), or split it"
 
     def __init__(self, detail: str = "", *, doc_id: str | None = None, hint: str | None = None):
         super().__init__(detail, doc_id=doc_id, hint=hint or self.LIBRARY)
@@ -130,7 +130,7 @@ class TopicModelNotFound(WelfareNLPError):
     code = "E017"
     template = ("no topic model at {detail}: the install lacks the shipped model (reinstall welfare_nlp from a wheel or "
                 "sdist that carries models/, or set WELFARE_NLP_TOPIC to a model directory); to run without topics, "
-                "leave the stage out: load(stages=[s for s in STAGES if s != \"topic\"]) (welfare_nlp.factories.STAGES)")
+                "leave the stage out: load(stages=[s for s in STAGES if s != \"topic\"]) (welfare_nlp.pipeline.factories.STAGES)")
 
 
 class MissingExtra(WelfareNLPError):

@@ -12,7 +12,7 @@ from typing import Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from . import __version__
+from welfare_nlp.about import __version__
 
 Qualifier = Optional[Literal["more_than", "less_than", "about", "range"]]
 

@@ -1,0 +1,1 @@
+"""Batch runs over archives: input readers, the runner (workers, resume), Dask, CSV/Parquet tables."""

@@ -1,0 +1,1 @@
+"""One module per extraction stage: each ``apply``/``extract`` works on a ``DocContext``."""

@@ -1,1 +1,0 @@
-"""Language data files (see README.md here); loaded by ``welfare_nlp.lexicon``."""

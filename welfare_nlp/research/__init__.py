@@ -1,0 +1,1 @@
+"""For notebooks: pandas tables, plots, displaCy rendering (the ``research`` extra)."""

@@ -1,0 +1,1 @@
+"""Language data files (see README.md here); loaded by ``welfare_nlp.text.lexicon``."""

@@ -1,0 +1,1 @@
+"""Rebuilding the shipped models: CoNLL corpora, NER and topic training, NER evaluation, model cards."""
