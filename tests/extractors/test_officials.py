@@ -180,3 +180,27 @@ def test_provenance(extract):
     assert o.source == "rule:officials.first_name" and o.role_source == "rule:officials.name_role"
     assert 0 < o.score <= 1
     assert o.title_span.text == "مدیر کل" and o.organization_span.text == "بهزیستی استان کرمان"
+
+
+def test_token_view_splits_marks_and_glued_prepositions_and_knows_sentences():
+    from welfare_nlp.extractors.officials import TokenView
+    from welfare_nlp.text.context import DocContext
+
+    ctx = DocContext.from_raw("رستگارپوربا اشاره به طرح گفت: «کار ادامه دارد».\nوی افزود.")
+    toks = TokenView.of(ctx)
+    assert [t.text for t in toks][:4] == ["رستگارپور", "با", "اشاره", "به"]
+    assert all(ctx.text[t.start:t.end] == t.text for t in toks)
+    assert [t.sent for t in toks if t.text in ("گفت", "وی")] == [0, 1]
+
+
+def test_name_index_follows_a_completed_name():
+    """The resolver drops its index of name keys where a person is added or renamed (no global counter)."""
+    from welfare_nlp.extractors.officials import _Resolver
+    from welfare_nlp.text.context import DocContext
+
+    r = _Resolver(DocContext.from_raw("قادری گفت: کار ادامه دارد. امید کاظمی‌نیا افزود: بله."))
+    person = r._person_from_tokens(0, 1, None, "rule:officials.surname", 0.7)
+    assert r._known_surname(0) == (person, 1)
+    k = next(i for i, t in enumerate(r.tokens) if t.text == "کاظمی‌نیا")
+    r._rename(person, "امید کاظمی‌نیا", k - 1, k + 1)
+    assert r._known_surname(k) == (person, k + 1) and r._known_surname(0) is None

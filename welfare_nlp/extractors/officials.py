@@ -25,7 +25,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from welfare_nlp.text import lexicon
 from welfare_nlp.text.context import DocContext, Found
@@ -33,6 +33,7 @@ from welfare_nlp.text.normalize import LETTER
 
 NAME = "officials"
 
+# the words and marks of TokenView
 _TOKEN = re.compile(r"[^\s،,:؛.!؟?«»()\"\[\]{}]+|[،,:؛.!؟?«»()\"\[\]{}]")
 _PUNCT = set("،,:؛.!؟?«»()\"[]{}")
 PRONOUNS = {"وی", "ایشان", "او"}
@@ -85,12 +86,9 @@ class Role:
     sent: int
 
 
-_NAMES_CHANGED = 0  # counts every change of a Person's name
-
-
 @dataclass
 class Person:
-    name: str
+    name: str             # changed only by _Resolver._rename, which also drops the resolver's name index
     start: int            # character offsets of the introducing mention
     end: int
     source: str
@@ -103,30 +101,14 @@ class Person:
     mentions: list[tuple[int, int, str]] = field(default_factory=list)
     spoke: bool = False
 
-    def __setattr__(self, key, value):
-        if key == "name":
-            global _NAMES_CHANGED
-            _NAMES_CHANGED += 1  # name indexes built before this are stale
-        object.__setattr__(self, key, value)
-
     @property
     def full_key(self) -> str:
-        cached = self.__dict__.get("_full_key")
-        if cached is None or cached[0] != self.name:
-            cached = self.__dict__["_full_key"] = (self.name, _key(self.name))
-        return cached[1]
+        return _name_keys(self.name)[0]
 
     @property
     def surname_keys(self) -> frozenset[str]:
         """The full name and every tail of it (``صادق زاده``, ``زاده``) as comparison keys."""
-        cached = self.__dict__.get("_keys")
-        if cached is not None and cached[0] == self.name:
-            return cached[1]
-        parts = self.name.split()
-        keys = {_key(" ".join(parts[i:])) for i in range(len(parts))}
-        keys = frozenset(k for k in keys if len(k) >= 3)
-        self.__dict__["_keys"] = (self.name, keys)
-        return keys
+        return _name_keys(self.name)[1]
 
 
 _KEY_DROP = re.compile(r"[\s‌]+")
@@ -134,6 +116,15 @@ _KEY_DROP = re.compile(r"[\s‌]+")
 
 def _key(s: str) -> str:
     return _KEY_DROP.sub("", s)
+
+
+@lru_cache(maxsize=4096)
+def _name_keys(name: str) -> tuple[str, frozenset[str]]:
+    """(key of the full name, keys of the name and its tails of three characters or more). Computed from
+    the name string alone, so a person's keys follow their name with nothing to invalidate."""
+    parts = name.split()
+    keys = {_key(" ".join(parts[i:])) for i in range(len(parts))}
+    return _key(name), frozenset(k for k in keys if len(k) >= 3)
 
 
 # ---------------------------------------------------------------- lexicons
@@ -198,37 +189,64 @@ def _match_seq(tokens: list[Tok], i: int, idx: dict[str, list[tuple[str, ...]]])
 _GLUED_PREP = {"با": {"اشاره", "بیان", "تاکید", "تأکید", "اعلام", "ابراز", "حضور", "توجه", "اظهار"}}
 
 
-class _Tokens(list):
-    """The token list of a document, with the index of its speech verbs built on first use."""
-    verbs: tuple[list[int], list[tuple[int, bool]]] | None = None
+class TokenView(list):
+    """The body of a ``DocContext`` as the officials rules read it: a list of ``Tok``, each a run of
+    characters between spaces and the marks of ``_PUNCT`` or one such mark, with its character offsets
+    into ``ctx.text`` and the index of its sentence in ``ctx.sentences``; a preposition glued to the word
+    before the noun it governs (``گلپوربا اشاره``, ``_GLUED_PREP``) is split off.
 
+    A view over the context, not the pipeline's spaCy tokens, on purpose. This stage is called with a
+    ``DocContext`` alone (``extract(ctx)``: in unit tests and wherever the stages run without a Doc), and
+    the context holds no spaCy Doc. And spaCy's Persian rules split words the lexicons and rules here
+    read whole: a clitic pronoun or copula (``کشورمان`` -> ``کشور`` + ``مان``, ``آمریکاست`` -> ``آمریکا`` +
+    ``ست``), a comma glued to a word before a ZWNJ, and they do not split glued prepositions. Run on the
+    Doc's tokens (same sentences, same rules), the officials, quotes and organisations of 11 of 358
+    documents (300 news, seeds, dev, dev2) changed, e.g. ``وزارت امورخارجه کشورمان`` became ``... کشور``.
 
-def _tokens(ctx: DocContext) -> list[Tok]:
-    text = ctx.body
-    out = _Tokens()
-    append = out.append
-    sents = ctx.sentences
-    ends = [e for _, e in sents]
-    last = len(sents) - 1
-    si = 0
-    sent_end = ends[0] if sents else 0
-    lx = _lex()
-    first, func, glued = lx["first"], lx["func"], _GLUED_PREP["با"]
-    prev = None
-    for m in _TOKEN.finditer(text):
-        start, end = m.span()
-        if start >= sent_end and si < last:
-            while si < last and start >= ends[si]:
-                si += 1
-            sent_end = ends[si]
-        w = m.group()
-        if w in glued and prev is not None and prev.text.endswith("با") and len(prev.text) > 4 \
-                and prev.sent == si and prev.text not in first and prev.text not in func:
-            out[-1] = Tok(prev.text[:-2], prev.start, prev.end - 2, prev.sent)
-            append(Tok("با", prev.end - 2, prev.end, prev.sent))
-        prev = Tok(w, start, end, si)
-        append(prev)
-    return out
+    The index of speech verbs (``speech_verbs``) is built on first use."""
+
+    @classmethod
+    def of(cls, ctx: DocContext) -> "TokenView":
+        text = ctx.body
+        out = cls()
+        append = out.append
+        sents = ctx.sentences
+        ends = [e for _, e in sents]
+        last = len(sents) - 1
+        si = 0
+        sent_end = ends[0] if sents else 0
+        lx = _lex()
+        first, func, glued = lx["first"], lx["func"], _GLUED_PREP["با"]
+        prev = None
+        for m in _TOKEN.finditer(text):
+            start, end = m.span()
+            if start >= sent_end and si < last:
+                while si < last and start >= ends[si]:
+                    si += 1
+                sent_end = ends[si]
+            w = m.group()
+            if w in glued and prev is not None and prev.text.endswith("با") and len(prev.text) > 4 \
+                    and prev.sent == si and prev.text not in first and prev.text not in func:
+                out[-1] = Tok(prev.text[:-2], prev.start, prev.end - 2, prev.sent)
+                append(Tok("با", prev.end - 2, prev.end, prev.sent))
+            prev = Tok(w, start, end, si)
+            append(prev)
+        return out
+
+    @cached_property
+    def speech_verbs(self) -> tuple[list[int], list[tuple[int, bool]]]:
+        """(token indexes where a speech verb starts, ascending; (index, continues) for each): one pass over
+        the document, then a binary search per question (``_speech_in_sentence``)."""
+        at, found = [], []
+        heads = _lex()["verbs"]
+        for k, t in enumerate(self):
+            if t.text not in heads:
+                continue
+            v = _verb_at(self, k)
+            if v:
+                at.append(k)
+                found.append((k, v[1]))
+        return at, found
 
 
 @lru_cache(maxsize=1)
@@ -470,36 +488,16 @@ def _skip_openers(tokens: list[Tok], i: int) -> int:
     return i
 
 
-def _speech_in_sentence(tokens: list[Tok], i: int) -> tuple[int, bool] | None:
-    """First speech verb at or after token i in the same sentence: (token index, continues)."""
+def _speech_in_sentence(tokens: TokenView, i: int) -> tuple[int, bool] | None:
+    """First speech verb at or after token i in the same sentence: (token index, continues). Read from the
+    view's index of speech verbs (a one-line text may be one long sentence: scanning it for every name
+    would take quadratic time)."""
     if i >= len(tokens):
         return None
-    sent = tokens[i].sent
-    index = getattr(tokens, "verbs", False)
-    if index is not False:
-        # one pass over the document, then a binary search per question (a one-line text may be one
-        # long sentence: scanning it for every name would take quadratic time)
-        if index is None:
-            at, found = [], []
-            heads = _lex()["verbs"]
-            for k in range(len(tokens)):
-                if tokens[k].text not in heads:
-                    continue
-                v = _verb_at(tokens, k)
-                if v:
-                    at.append(k)
-                    found.append((k, v[1]))
-            index = tokens.verbs = (at, found)
-        n = bisect.bisect_left(index[0], i)
-        if n < len(index[0]) and tokens[index[0][n]].sent == sent:
-            return index[1][n]
-        return None
-    for k in range(i, len(tokens)):
-        if tokens[k].sent != sent:
-            return None
-        v = _verb_at(tokens, k)
-        if v:
-            return k, v[1]
+    at, found = tokens.speech_verbs
+    n = bisect.bisect_left(at, i)
+    if n < len(at) and tokens[at[n]].sent == tokens[i].sent:
+        return found[n]
     return None
 
 
@@ -535,9 +533,14 @@ def _same_role(a: Role, b: Role) -> bool:
 
 
 class _Resolver:
+    """Reads one document's tokens left to right (``run``) and keeps what it found: the people
+    (``people``), every role phrase (``roles``), the quotes and the statements; and the discourse state
+    the rules read on the way: the last named speaker, an unnamed role that spoke and whose turn a later
+    name may continue (``pending_role``), the sentences whose subject was seen (``mentioned``)."""
+
     def __init__(self, ctx: DocContext):
         self.ctx = ctx
-        self.tokens = _tokens(ctx)
+        self.tokens = TokenView.of(ctx)
         self.people: list[Person] = []
         self.roles: list[Role] = []
         self.quotes: list[dict] = []
@@ -546,10 +549,21 @@ class _Resolver:
         self.ner_people = {e.start: e for e in ctx.entities if e.label == "PER"}
         self.last_speaker: Person | None = None
         self.last_speaker_sent = -10
+        self.pending_role: Role | None = None   # an unnamed role that spoke
+        self.mentioned: set[int] = set()        # sentences whose first mention (the subject) was seen
         self._quote_floor = 0   # where the last quote ended: quotes never overlap
+        # the token where each sentence's subject starts, and the sentences opened by «به گفته» (_find_subjects)
+        self._subject_at: dict[int, int] = {}
+        self._said_by: set[int] = set()
+        # every name key of the people -> the first person with it; None when a person was added or a
+        # name changed since it was built (_names_changed), rebuilt on the next question (_surname_heads)
+        self._name_index: dict[str, Person] | None = None
+        self._name_heads: set[str] = set()
 
-    # -- names
+    # -- people and the index of their names
     def _person_from_tokens(self, s, e, honor, source, score) -> Person:
+        """The person named by tokens s to e: one met before under this name or a tail of it (a mention
+        of them), one met by surname only (who now gets this full name), else a new person."""
         toks = self.tokens
         name = _clean_name(toks, s, e)
         kn = _key(name)
@@ -562,12 +576,24 @@ class _Resolver:
             if kp in tails:
                 # a surname-only person gets their full name
                 p.mentions.append((p.start, p.end, "name"))
-                p.name, p.start, p.end, p.tok_start, p.tok_end = name, toks[s].start, toks[e - 1].end, s, e
+                self._rename(p, name, s, e)
                 p.source = source
                 return p
         p = Person(name, toks[s].start, toks[e - 1].end, source, score, s, e, honorific=honor)
         self.people.append(p)
+        self._names_changed()
         return p
+
+    def _rename(self, person: Person, name: str, s: int, e: int) -> None:
+        """``person`` is now called ``name``, introduced by tokens s to e."""
+        toks = self.tokens
+        person.name, person.start, person.end = name, toks[s].start, toks[e - 1].end
+        person.tok_start, person.tok_end = s, e
+        self._names_changed()
+
+    def _names_changed(self) -> None:
+        """A person was added or renamed: the index of name keys is stale."""
+        self._name_index = None
 
     def _ner_name_at(self, i: int):
         """A PER span of the NER model that starts at token i: (start, end, honorific, source, score)."""
@@ -615,188 +641,260 @@ class _Resolver:
             return s, k, honor, source
         return found
 
+    # -- the reading
     def run(self) -> None:
+        """Resolve the document: find where each sentence's subject starts, then read the tokens left to
+        right, stepping over those where no mention can start and resolving the mention at each other."""
+        self._find_subjects()
+        i, n = 0, len(self.tokens)
+        while i < n:
+            i = self._next_candidate(i)
+            if i < n:
+                i = self._resolve_at(i)
+
+    def _find_subjects(self) -> None:
+        """The token where each sentence's subject starts (after openers such as «در ادامه», see
+        ``_skip_openers``), and the sentences opened by «به گفته» (the subject's statement without a verb
+        of its own)."""
         toks = self.tokens
-        starts = _sentence_starts(toks)
-        # the token where each sentence's subject starts (after openers such as در ادامه)
-        subject_at = {toks[k].sent: _skip_openers(toks, k) for k in starts}
-        # sentences opened by «به گفته»: the subject's statement without a verb of its own
-        self._said_by = {s for s, j in subject_at.items()
+        self._subject_at = {toks[k].sent: _skip_openers(toks, k) for k in _sentence_starts(toks)}
+        self._said_by = {s for s, j in self._subject_at.items()
                          if j >= 2 and toks[j - 2].text == "به" and toks[j - 1].text == "گفته"}
-        pending_role: Role | None = None    # an unnamed role that spoke
-        mentioned: set[int] = set()         # sentences whose first mention (the subject) was seen
-        # tokens at which something can start (see _start_words); the others need only the surname check
+
+    @cached_property
+    def _can_start(self) -> list[bool]:
+        """For each token, whether a name or a role can start at it (see ``_start_words``; a model PER
+        span, or «سید» glued to a given name, too)."""
         words, ner_starts = _start_words(), self.ner_people
-        can_start = [t.text in words or t.start in ner_starts or t.text.startswith("سید") for t in toks]
-        heads: set[str] | None = None          # _surname_heads(), while no person is added
-        tok_heads: list[str] | None = None     # each token's key's first two characters
-        i = 0
-        while i < len(toks):
+        return [t.text in words or t.start in ner_starts or t.text.startswith("سید") for t in self.tokens]
+
+    @cached_property
+    def _token_heads(self) -> list[str]:
+        """Each token's key's first two characters (a punctuation mark, never a surname, gets a head no
+        name key has)."""
+        return ["\0\0" if t.text in _PUNCT else k[:2] for t, k in zip(self.tokens, self._token_keys)]
+
+    def _next_candidate(self, i: int) -> int:
+        """The first token at or after i where a mention may start: the subject position of its sentence,
+        a later token where a name or role can start (``_can_start``), or a later mention of a known
+        surname. Tokens before their sentence's subject position (its openers) never are. Most tokens are
+        stepped over here; nothing here adds a person, so the name heads stay valid for the whole scan."""
+        toks, subject_at, can_start = self.tokens, self._subject_at, self._can_start
+        n = len(toks)
+        known_people = bool(self.people)
+        heads = tok_heads = None
+        while i < n:
             j = subject_at[toks[i].sent]
-            sent_start = i == j  # at the subject position of its sentence
-            if i < j:
-                i += 1
-                continue
-            if not sent_start and not can_start[i]:
-                # most tokens: only a later mention of a known surname can start here
-                if not self.people:
-                    i += 1
-                    continue
+            if i == j or i > j and can_start[i]:
+                return i
+            if i > j and known_people:
                 if heads is None:
-                    heads = self._surname_heads()
-                    if tok_heads is None:
-                        # a punctuation token is never a surname: a head no name key has
-                        tok_heads = ["\0\0" if t.text in _PUNCT else k[:2] for t, k in zip(toks, self._token_keys())]
+                    heads, tok_heads = self._surname_heads(), self._token_heads
                 h = tok_heads[i]
-                if len(h) == 2 and h not in heads or self._known_surname(i) is None:
-                    i += 1
-                    continue
-            heads = None  # the body below may add a person or complete a name
-            # the first person or role mentioned in a sentence is its subject
-            is_subj = toks[i].sent not in mentioned
-            if sent_start and pending_role is not None and toks[i].sent - pending_role.sent > 3:
-                pending_role = None
-            # ---- a name (NER, given name or honorific)
-            found = _name_at(toks, i)
-            if found is None and self._known_surname(i) is None:
-                found = self._ner_name_at(i)  # the model adds names the lexicon lacks
-            elif found is not None:
-                found = self._trim_to_ner(i, found)
-            if found:
-                s, e, honor, source, *score = found
-                score = score[0] if score else (0.85 if source.endswith("first_name") else 0.75)
-                person = self._person_from_tokens(s, e, honor, source, score)
-                if e - s == 1 and " " not in person.name:
-                    self._complete_name(person, s)
-                k = e
-                if k < len(toks) and toks[k].text in ("»", '"', "”") and k + 1 < len(toks):
-                    k += 1  # «حسین میرزایی» سخنگوی ...
-                if k < len(toks) and toks[k].text in ("،", ",", "-"):
-                    k += 1
-                role = _role_at(toks, k) if k < len(toks) else None
-                if role:
-                    self._assign(person, role, "rule:officials.name_role")
-                    self.roles.append(role)
-                    nxt = role.end
-                else:
-                    before = self._role_ending_at(i)  # i: where the mention starts, honorific included
-                    if before is not None and person.role is None:
-                        self._assign(person, before, "rule:officials.role_name")
-                    nxt = e
-                    near = _near_verb(toks, e)
-                    speech = _speech_in_sentence(toks, e)
-                    if person.role is None and pending_role is not None and is_subj \
-                            and self._continues(toks[i].sent, pending_role, near, speech):
-                        self._assign(person, pending_role, "rule:officials.discourse")
-                        pending_role = None
-                mentioned.add(toks[i].sent)
-                speech = _speech_in_sentence(toks, s)
-                if speech is None and is_subj and toks[i].sent in self._said_by:
-                    speech = (j - 1, True)  # «به گفته X ...»: the sentence is X's statement
-                if speech and is_subj:
-                    self._speaks(person, speech)
-                    pending_role = None  # a named speaker closes an unnamed role's turn
-                i = max(nxt, i + 1)
-                continue
-            # ---- a sentence-initial surname followed by a role or a continuing speech verb
-            if sent_start and _surname_candidate(toks, j):
-                mentioned.add(toks[j].sent)
-                k = j + 1
-                role = _role_at(toks, k) if k < len(toks) else None
-                speech = _speech_in_sentence(toks, k) if k < len(toks) else None
-                near = _near_verb(toks, k) or (speech if speech is not None and speech[1] else None)
-                known = self._known_surname(j)
-                if known:
-                    person, e = known
-                    person.mentions.append((toks[j].start, toks[e - 1].end, "surname"))
-                    speech = _speech_in_sentence(toks, j)
-                    i = self._role_after_surname(person, e)
-                    if person.role is None and pending_role is not None \
-                            and self._continues(toks[j].sent, pending_role, near, speech):
-                        # a person named earlier without a role continues an unnamed role's speech
-                        self._assign(person, pending_role, "rule:officials.discourse")
-                        pending_role = None
-                    if speech:
-                        self._speaks(person, speech)
-                    continue
-                model_says = self._ner_name_at(j) is not None
-                if role is not None or pending_role is not None and (near or model_says and self._continues(
-                        toks[j].sent, pending_role, None, speech)):
-                    person = self._person_from_tokens(j, j + 1, None, "rule:officials.surname", 0.7)
-                    self._complete_name(person, j)
-                    if role is not None:
-                        self._assign(person, role, "rule:officials.name_role")
-                        self.roles.append(role)
-                        i = role.end
-                    else:
-                        self._assign(person, pending_role, "rule:officials.discourse")
-                        pending_role = None
-                        i = j + 1
-                    speech = _speech_in_sentence(toks, j)
-                    if speech:
-                        self._speaks(person, speech)
-                    continue
-            # ---- later surname mentions anywhere
-            known = self._known_surname(i)
-            if known:
-                person, e = known
-                person.mentions.append((toks[i].start, toks[e - 1].end, "surname"))
-                mentioned.add(toks[i].sent)
-                speech = _speech_in_sentence(toks, i) if is_subj else None
-                if speech is None and is_subj and sent_start and toks[i].sent in self._said_by:
-                    speech = (j - 1, True)
-                if speech:
-                    self._speaks(person, speech)
-                i = self._role_after_surname(person, e)
-                continue
-            # ---- a pronoun opening a sentence
-            if sent_start and toks[j].text in PRONOUNS:
-                mentioned.add(toks[j].sent)
-                if self.last_speaker is not None:
-                    self.last_speaker.mentions.append((toks[j].start, toks[j].end, "pronoun"))
-                    speech = _speech_in_sentence(toks, j)
-                    if speech:
-                        self._speaks(self.last_speaker, speech)
-                    i = j + 1
-                    continue
-                speech = _speech_in_sentence(toks, j)
-                if pending_role is not None and speech and toks[j].sent - pending_role.sent <= 3:
-                    # «وی افزود» after an unnamed role spoke: the role's statement goes on
-                    self.statements.append((pending_role, speech[0]))
-                    self._quote(_role_text(pending_role), speech[0])
-                    i = j + 1
-                    continue
-            # ---- a role without a name next to it
-            role = _role_at(toks, i)
-            if role:
-                self.roles.append(role)
-                owner = next((p for p in self.people if p.role and _same_role(p.role, role)), None)
-                speech = _speech_in_sentence(toks, role.end) if role.end < len(toks) else None
-                if speech is None and is_subj and i == j and toks[i].sent in self._said_by:
-                    speech = (j - 1, True)  # «به گفته رییس اتحادیه ...، ...»
-                subject = is_subj and speech is not None
-                mentioned.add(toks[i].sent)
-                if owner is not None:
-                    owner.mentions.append((toks[role.start].start, toks[role.end - 1].end, "role"))
-                    if subject:
-                        self._speaks(owner, speech)
-                elif subject:
-                    after = toks[role.end].text if role.end < len(toks) else ""
-                    cont = speech[1] or after == "همچنین"
-                    speaker = self.last_speaker
-                    if cont and speaker is not None and speaker.role is None \
-                            and toks[i].sent - self.last_speaker_sent <= 2:
-                        self._assign(speaker, role, "rule:officials.discourse")
-                        speaker.mentions.append((toks[role.start].start, toks[role.end - 1].end, "role"))
-                        self._speaks(speaker, speech)
-                    else:
-                        pending_role = role
-                        self.last_speaker = None
-                        self.statements.append((role, speech[0]))
-                        self._quote(_role_text(role), speech[0])
-                i = role.end
-                continue
+                if not (len(h) == 2 and h not in heads) and self._known_surname(i) is not None:
+                    return i
             i += 1
+        return n
+
+    def _resolve_at(self, i: int) -> int:
+        """Resolve the mention at candidate token i; the index to read on from. Tried in order: a name
+        (``_named_person``), a sentence-initial surname (``_sentence_initial_surname``), a later mention of
+        a known surname (``_later_surname``), a pronoun opening the sentence (``_sentence_pronoun``), a role
+        without a name (``_unnamed_role``)."""
+        toks = self.tokens
+        j = self._subject_at[toks[i].sent]
+        sent_start = i == j  # at the subject position of its sentence
+        # the first person or role mentioned in a sentence is its subject
+        is_subj = toks[i].sent not in self.mentioned
+        if sent_start and self.pending_role is not None and toks[i].sent - self.pending_role.sent > 3:
+            self.pending_role = None
+        found = self._name_found_at(i)
+        if found:
+            return self._named_person(i, j, found, is_subj)
+        if sent_start and _surname_candidate(toks, j):
+            nxt = self._sentence_initial_surname(j)
+            if nxt is not None:
+                return nxt
+        known = self._known_surname(i)
+        if known:
+            return self._later_surname(i, j, known, is_subj)
+        if sent_start and toks[j].text in PRONOUNS:
+            nxt = self._sentence_pronoun(j)
+            if nxt is not None:
+                return nxt
+        role = _role_at(toks, i)
+        if role:
+            return self._unnamed_role(i, j, role, is_subj)
+        return i + 1
+
+    def _name_found_at(self, i: int):
+        """A name starting at token i, as (start, end, honorific, source[, score]): a rule name (given name,
+        honorific), cut to the model's PER span at the same word; else, unless a known surname is there,
+        the model's PER span (the model adds names the lexicon lacks); else None."""
+        found = _name_at(self.tokens, i)
+        if found is None:
+            return self._ner_name_at(i) if self._known_surname(i) is None else None
+        return self._trim_to_ner(i, found)
+
+    def _named_person(self, i: int, j: int, found, is_subj: bool) -> int:
+        """A name found at token i (``_name_found_at``): the person it names (a new one, or one named
+        before), their role next to the name, and their speech when they are the sentence's subject."""
+        toks = self.tokens
+        s, e, honor, source, *score = found
+        score = score[0] if score else (0.85 if source.endswith("first_name") else 0.75)
+        person = self._person_from_tokens(s, e, honor, source, score)
+        if e - s == 1 and " " not in person.name:
+            self._complete_name(person, s)
+        nxt = self._role_around_name(person, i, e, is_subj)
+        self.mentioned.add(toks[i].sent)
+        speech = _speech_in_sentence(toks, s)
+        if speech is None and is_subj and toks[i].sent in self._said_by:
+            speech = (j - 1, True)  # «به گفته X ...»: the sentence is X's statement
+        if speech and is_subj:
+            self._speaks(person, speech)
+            self.pending_role = None  # a named speaker closes an unnamed role's turn
+        return max(nxt, i + 1)
+
+    def _role_around_name(self, person: Person, i: int, e: int, is_subj: bool) -> int:
+        """The role of a person whose name mention runs from token i (honorific included) to e: the role
+        right after the name (past a closing quote mark and a comma); else one that ends right before
+        it; else, for the subject, the unnamed role whose speech the name continues (discourse). The
+        index after the role after the name, or after the name."""
+        toks = self.tokens
+        k = e
+        if k < len(toks) and toks[k].text in ("»", '"', "”") and k + 1 < len(toks):
+            k += 1  # «حسین میرزایی» سخنگوی ...
+        if k < len(toks) and toks[k].text in ("،", ",", "-"):
+            k += 1
+        role = _role_at(toks, k) if k < len(toks) else None
+        if role:
+            self._assign(person, role, "rule:officials.name_role")
+            self.roles.append(role)
+            return role.end
+        before = self._role_ending_at(i)
+        if before is not None and person.role is None:
+            self._assign(person, before, "rule:officials.role_name")
+        pending = self.pending_role
+        near = _near_verb(toks, e)
+        speech = _speech_in_sentence(toks, e)
+        if person.role is None and pending is not None and is_subj \
+                and self._continues(toks[i].sent, pending, near, speech):
+            self._assign(person, pending, "rule:officials.discourse")
+            self.pending_role = None
+        return e
+
+    def _sentence_initial_surname(self, j: int) -> int | None:
+        """A surname candidate at the subject position j: a known person's surname; else a new person
+        when a role follows it or it continues an unnamed role's speech (a continuing verb, or the model
+        calls it a name). The index to read on from, or None when it is no person."""
+        toks = self.tokens
+        self.mentioned.add(toks[j].sent)
+        k = j + 1
+        role = _role_at(toks, k) if k < len(toks) else None
+        speech = _speech_in_sentence(toks, k) if k < len(toks) else None
+        near = _near_verb(toks, k) or (speech if speech is not None and speech[1] else None)
+        known = self._known_surname(j)
+        if known:
+            person, e = known
+            person.mentions.append((toks[j].start, toks[e - 1].end, "surname"))
+            speech = _speech_in_sentence(toks, j)
+            nxt = self._role_after_surname(person, e)
+            pending = self.pending_role
+            if person.role is None and pending is not None and self._continues(toks[j].sent, pending, near, speech):
+                # a person named earlier without a role continues an unnamed role's speech
+                self._assign(person, pending, "rule:officials.discourse")
+                self.pending_role = None
+            if speech:
+                self._speaks(person, speech)
+            return nxt
+        pending = self.pending_role
+        model_says = self._ner_name_at(j) is not None
+        if not (role is not None or pending is not None and (near or model_says and self._continues(
+                toks[j].sent, pending, None, speech))):
+            return None
+        person = self._person_from_tokens(j, j + 1, None, "rule:officials.surname", 0.7)
+        self._complete_name(person, j)
+        if role is not None:
+            self._assign(person, role, "rule:officials.name_role")
+            self.roles.append(role)
+            nxt = role.end
+        else:
+            self._assign(person, pending, "rule:officials.discourse")
+            self.pending_role = None
+            nxt = j + 1
+        speech = _speech_in_sentence(toks, j)
+        if speech:
+            self._speaks(person, speech)
+        return nxt
+
+    def _later_surname(self, i: int, j: int, known: tuple[Person, int], is_subj: bool) -> int:
+        """A later mention of a known person's surname at token i (``known``: the person, the mention's
+        end): a mention, their speech when they are the subject, and a role written after it."""
+        toks = self.tokens
+        person, e = known
+        person.mentions.append((toks[i].start, toks[e - 1].end, "surname"))
+        self.mentioned.add(toks[i].sent)
+        speech = _speech_in_sentence(toks, i) if is_subj else None
+        if speech is None and is_subj and i == j and toks[i].sent in self._said_by:
+            speech = (j - 1, True)
+        if speech:
+            self._speaks(person, speech)
+        return self._role_after_surname(person, e)
+
+    def _sentence_pronoun(self, j: int) -> int | None:
+        """A pronoun (وی، ایشان، او) at the subject position j: a mention of the last named speaker, who
+        speaks again; or, with none, the unnamed role that spoke goes on (``وی افزود``). The index after
+        the pronoun, or None when it resolves to neither."""
+        toks = self.tokens
+        self.mentioned.add(toks[j].sent)
+        speaker = self.last_speaker
+        if speaker is not None:
+            speaker.mentions.append((toks[j].start, toks[j].end, "pronoun"))
+            speech = _speech_in_sentence(toks, j)
+            if speech:
+                self._speaks(speaker, speech)
+            return j + 1
+        speech = _speech_in_sentence(toks, j)
+        pending = self.pending_role
+        if pending is not None and speech and toks[j].sent - pending.sent <= 3:
+            # «وی افزود» after an unnamed role spoke: the role's statement goes on
+            self.statements.append((pending, speech[0]))
+            self._quote(_role_text(pending), speech[0])
+            return j + 1
+        return None
+
+    def _unnamed_role(self, i: int, j: int, role: Role, is_subj: bool) -> int:
+        """A role phrase at token i with no name next to it: a mention of the person who holds that role,
+        if any; else, when it is the subject and speaks, either the role of the last speaker who had none
+        (discourse: ``سنجری ... گفت`` then ``مدیرکل کار ... افزود``) or an unnamed role that spoke, which a
+        later name may continue (``pending_role``). The index after the role."""
+        toks = self.tokens
+        self.roles.append(role)
+        owner = next((p for p in self.people if p.role and _same_role(p.role, role)), None)
+        speech = _speech_in_sentence(toks, role.end) if role.end < len(toks) else None
+        if speech is None and is_subj and i == j and toks[i].sent in self._said_by:
+            speech = (j - 1, True)  # «به گفته رییس اتحادیه ...، ...»
+        subject = is_subj and speech is not None
+        self.mentioned.add(toks[i].sent)
+        if owner is not None:
+            owner.mentions.append((toks[role.start].start, toks[role.end - 1].end, "role"))
+            if subject:
+                self._speaks(owner, speech)
+        elif subject:
+            after = toks[role.end].text if role.end < len(toks) else ""
+            cont = speech[1] or after == "همچنین"
+            speaker = self.last_speaker
+            if cont and speaker is not None and speaker.role is None \
+                    and toks[i].sent - self.last_speaker_sent <= 2:
+                self._assign(speaker, role, "rule:officials.discourse")
+                speaker.mentions.append((toks[role.start].start, toks[role.end - 1].end, "role"))
+                self._speaks(speaker, speech)
+            else:
+                self.pending_role = role
+                self.last_speaker = None
+                self.statements.append((role, speech[0]))
+                self._quote(_role_text(role), speech[0])
+        return role.end
 
     def _continues(self, sent: int, role: Role, near, speech) -> bool:
         """Whether a name that is the subject of sentence ``sent`` carries on the speech of the
@@ -834,22 +932,21 @@ class _Resolver:
     def _complete_name(self, person: Person, upto: int) -> None:
         """A surname-only person whose given name was written with it earlier in the text
         (``امید قادری ...`` then ``قادری افزود``) gets the full name."""
-        lx = _lex()
-        toks = self.tokens
-        after_given = self.__dict__.get("_after_given")
-        if after_given is None:
-            # each word's first place right after a given name, built once (not a scan per person)
-            after_given = {}
-            for k in range(1, len(toks)):
-                if toks[k - 1].text in lx["first"] or toks[k - 1].text in lx["first_amb"]:
-                    after_given.setdefault(toks[k].text, k)
-            self.__dict__["_after_given"] = after_given
-        k = after_given.get(person.name, upto)
+        k = self._after_given.get(person.name, upto)
         if k < upto:
             person.mentions.append((person.start, person.end, "surname"))
-            person.name = f"{toks[k - 1].text} {person.name}"
-            person.start, person.end = toks[k - 1].start, toks[k].end
-            person.tok_start, person.tok_end = k - 1, k + 1
+            self._rename(person, f"{self.tokens[k - 1].text} {person.name}", k - 1, k + 1)
+
+    @cached_property
+    def _after_given(self) -> dict[str, int]:
+        """Each word's first place right after a given name, built once (not a scan per person)."""
+        lx = _lex()
+        toks = self.tokens
+        after_given: dict[str, int] = {}
+        for k in range(1, len(toks)):
+            if toks[k - 1].text in lx["first"] or toks[k - 1].text in lx["first_amb"]:
+                after_given.setdefault(toks[k].text, k)
+        return after_given
 
     def _role_ending_at(self, s: int) -> Role | None:
         """A role phrase that ends right before token s (``استاندار یزد محمد میرمحمدی``)."""
@@ -871,32 +968,30 @@ class _Resolver:
         return None
 
     def _surname_heads(self) -> set[str]:
-        """The first two characters of every name key (the index of name keys rebuilt first, only when a
-        person was added or a name completed since it was built)."""
-        sig = (len(self.people), _NAMES_CHANGED)
-        if self.__dict__.get("_index_sig") != sig:
+        """The first two characters of every name key; the index of name keys (``_name_index``) is rebuilt
+        first when ``_names_changed`` dropped it (a person was added or renamed since it was built)."""
+        if self._name_index is None:
             index: dict[str, Person] = {}
             for p in reversed(self.people):
                 for k in p.surname_keys:
                     index[k] = p
-            self._index_sig, self._index = sig, index
-            self._index_heads = {k[:2] for k in index}
-        return self._index_heads
+            self._name_index, self._name_heads = index, {k[:2] for k in index}
+        return self._name_heads
 
+    @cached_property
     def _token_keys(self) -> list[str]:
-        keys = self.__dict__.get("_tok_keys")
-        if keys is None:
-            # a token holds no whitespace (_TOKEN): its key is its text without ZWNJ, as _key gives
-            keys = self._tok_keys = [t.text.replace("\u200c", "") for t in self.tokens]
-        return keys
+        """Each token's key: a token holds no whitespace (``_TOKEN``), so its text without ZWNJ, as
+        ``_key`` gives."""
+        return [t.text.replace("\u200c", "") for t in self.tokens]
 
-    def _known_surname(self, i: int):
+    def _known_surname(self, i: int) -> tuple[Person, int] | None:
+        """(person, end) when the tokens from i (three at most) spell a name key of a known person."""
         toks = self.tokens
         if not self.people or toks[i].text in _PUNCT:
             return None
         heads = self._surname_heads()
-        index = self._index
-        keys = self._token_keys()
+        index = self._name_index
+        keys = self._token_keys
         head = keys[i][:2]
         if len(head) == 2 and head not in heads:
             return None  # no name key starts like this token
@@ -909,6 +1004,7 @@ class _Resolver:
         return None
 
     def _assign(self, person: Person, role: Role, source: str) -> None:
+        """Give ``person`` this role, unless they already have one (the first role found stands)."""
         if person.role is None:
             person.role, person.role_source = role, source
 
@@ -967,17 +1063,14 @@ class _Resolver:
             self._quote_floor = end
             self.quotes.append({"speaker": speaker, "start": start, "end": end})
 
-    @property
+    @cached_property
     def _attributed(self) -> set[int]:
         """Sentences that open a new statement: they hold a speech verb or ``به گزارش``."""
-        got = self.__dict__.get("_attributed_sents")
-        if got is None:
-            toks, got, heads = self.tokens, set(), _lex()["verbs"]
-            for i, t in enumerate(toks):
-                if t.sent not in got and (t.text in heads and _verb_at(toks, i) or (
-                        t.text == "به" and i + 1 < len(toks) and toks[i + 1].text in ("گزارش", "گفته"))):
-                    got.add(t.sent)
-            self.__dict__["_attributed_sents"] = got
+        toks, got, heads = self.tokens, set(), _lex()["verbs"]
+        for i, t in enumerate(toks):
+            if t.sent not in got and (t.text in heads and _verb_at(toks, i) or (
+                    t.text == "به" and i + 1 < len(toks) and toks[i + 1].text in ("گزارش", "گفته"))):
+                got.add(t.sent)
         return got
 
 
