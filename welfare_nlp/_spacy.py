@@ -8,6 +8,12 @@ thinc then works as on a machine without torch (``thinc.compat.has_torch`` is Fa
 afterwards works as usual. Nothing changes when spaCy, thinc or torch was imported before, or when the
 environment sets ``WELFARE_NLP_THINC_TORCH=1`` (for thinc's PyTorch wrappers, spacy-transformers, in the
 same process).
+
+Import ``spacy`` from here, before any ``from spacy... import ...`` of the module, so that this module is
+the first to import it::
+
+    from welfare_nlp._spacy import spacy  # spaCy without torch (first import through welfare_nlp._spacy)
+    from spacy.tokens import Doc
 """
 from __future__ import annotations
 
@@ -15,16 +21,25 @@ import os
 import sys
 
 
-def import_spacy():
-    """The ``spacy`` module; its first import keeps thinc from importing torch (see the module doc)."""
-    if "spacy" not in sys.modules and "thinc" not in sys.modules and "torch" not in sys.modules \
-            and os.environ.get("WELFARE_NLP_THINC_TORCH", "").strip() in ("", "0"):
-        sys.modules["torch"] = None  # type: ignore[assignment]  # `import torch` raises ImportError in thinc.compat
-        try:
-            import spacy  # noqa: F401
-        finally:
-            if "torch" in sys.modules and sys.modules["torch"] is None:
-                del sys.modules["torch"]
+def _hide_torch() -> bool:
+    """Whether this first import of spaCy should keep thinc from importing torch (see the module doc)."""
+    return ("spacy" not in sys.modules and "thinc" not in sys.modules and "torch" not in sys.modules
+            and os.environ.get("WELFARE_NLP_THINC_TORCH", "").strip() in ("", "0"))
+
+
+if _hide_torch():
+    sys.modules["torch"] = None  # type: ignore[assignment]  # `import torch` raises ImportError in thinc.compat
+    try:
+        import spacy
+    finally:
+        if "torch" in sys.modules and sys.modules["torch"] is None:
+            del sys.modules["torch"]
+else:
     import spacy
 
+__all__ = ["spacy", "import_spacy"]
+
+
+def import_spacy():
+    """The ``spacy`` module (imported without torch when this module was imported; see the module doc)."""
     return spacy

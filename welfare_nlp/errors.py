@@ -1,6 +1,8 @@
 """Coded errors. Each says what went wrong with which document and how to fix it."""
 from __future__ import annotations
 
+import importlib
+
 
 class WelfareNLPError(Exception):
     code = "E000"
@@ -143,8 +145,6 @@ class MissingExtra(WelfareNLPError):
 
 def import_extra(module: str, extra: str, what: str, doc_id: str | None = None):
     """``module``, imported; a coded error (E018) naming the extra to install when it is not there."""
-    import importlib
-
     try:
         return importlib.import_module(module)
     except ImportError:

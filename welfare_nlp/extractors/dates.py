@@ -29,11 +29,14 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from email.utils import parsedate_to_datetime
 from functools import lru_cache
+
+import jdatetime
 
 from welfare_nlp.text import lexicon
 from welfare_nlp.text.context import DocContext, Found
-from welfare_nlp.text.normalize import LETTER
+from welfare_nlp.text.normalize import LETTER, normalize_text
 
 NAME = "dates"
 _B = rf"(?<![{LETTER}‌\d])"
@@ -102,8 +105,6 @@ def _valid(y, m, d) -> bool:
 
 def anchor_year(month: int, day: int | None, published: _dt.date, ahead_days: int = 31) -> int:
     """The latest Jalali year that puts month/day no later than ``ahead_days`` after ``published``."""
-    import jdatetime
-
     pub = jdatetime.date.fromgregorian(date=published)
     year = pub.year
     limit = published + _dt.timedelta(days=ahead_days)
@@ -117,8 +118,6 @@ def anchor_year(month: int, day: int | None, published: _dt.date, ahead_days: in
 
 def next_year(month: int, day: int | None, published: _dt.date) -> int:
     """The Jalali year of the first month/day (a month alone: its month) not before ``published``."""
-    import jdatetime
-
     pub = jdatetime.date.fromgregorian(date=published)
     if day is None:
         return pub.year if month >= pub.month else pub.year + 1
@@ -126,8 +125,6 @@ def next_year(month: int, day: int | None, published: _dt.date) -> int:
 
 
 def jalali_year(published: _dt.date) -> int:
-    import jdatetime
-
     return jdatetime.date.fromgregorian(date=published).year
 
 
@@ -219,8 +216,6 @@ def _anchor_all(items: list[Found], text: str, published: _dt.date | None) -> No
 def to_iso(year: int | None, month: int | None, day: int | None) -> str | None:
     if year is None or month is None or day is None:
         return None
-    import jdatetime
-
     try:
         return jdatetime.date(year, month, day).togregorian().isoformat()
     except ValueError:
@@ -328,8 +323,6 @@ _NAMED_MDY = re.compile(rf"([{LETTER}‌]+?)(?:\s*‌?ماه)?\s+(\d{{1,2}})\s*[
 
 def _calendar_date(y: int, m: int, d: int, jalali: bool | None = None) -> _dt.date | None:
     """A Gregorian date from a year, month and day, in the Jalali calendar when the year is 12xx-14xx."""
-    import jdatetime
-
     try:
         if jalali or (jalali is None and 1200 <= y <= 1499):
             return jdatetime.date(y, m, d).togregorian()
@@ -355,8 +348,6 @@ def parse_publication_date(value) -> _dt.date | None:
         return value
     if not isinstance(value, str):
         return None
-    from welfare_nlp.text.normalize import normalize_text
-
     raw = value.strip()
     if not raw:
         return None
@@ -385,8 +376,6 @@ def parse_publication_date(value) -> _dt.date | None:
                 return _calendar_date(int(y), months[name][0], int(d), jalali=True)
             if name in _GREGORIAN_MONTHS:
                 return _calendar_date(int(y), _GREGORIAN_MONTHS[name], int(d), jalali=False)
-    from email.utils import parsedate_to_datetime
-
     try:
         return parsedate_to_datetime(raw).date()
     except (TypeError, ValueError, IndexError):

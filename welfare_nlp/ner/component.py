@@ -18,7 +18,14 @@ import threading
 from functools import lru_cache
 from pathlib import Path
 
+from welfare_nlp._spacy import spacy  # spaCy without torch (welfare_nlp._spacy), first
+from spacy.attrs import IDX, LENGTH, SPACY
+from spacy.tokens import Doc
+
+from welfare_nlp.errors import ModelNotFound, UnsafeModel
+from welfare_nlp.ner.hf import HFTokenClassifier
 from welfare_nlp.ner.pieces import MAX_PARAGRAPH, pieces as text_pieces
+from welfare_nlp.ner.tagger import token_offsets
 from welfare_nlp.text.context import DocContext, Entity
 from welfare_nlp.settings import model_dir
 
@@ -44,14 +51,8 @@ class SpacyNER:
     """A spaCy NER model directory, loaded once (config and binary weights only, never pickle)."""
 
     def __init__(self, path: str | os.PathLike):
-        from welfare_nlp._spacy import import_spacy
-
-        spacy = import_spacy()
-
         self.path = Path(path)
         if not available(self.path):
-            from welfare_nlp.errors import ModelNotFound
-
             raise ModelNotFound(str(self.path))
         refuse_pickles(self.path)
         # ``welfare_tagger`` (the shipped model's component) is registered by the pipeline's factories, or
@@ -94,8 +95,6 @@ class SpacyNER:
 
     def _many_words(self, texts: list[str], token_docs: list | None, token_words: list | None) -> list[list[Entity]]:
         """``many`` for the tagger: the same pieces and tokens, given to it as token texts."""
-        from welfare_nlp.ner.tagger import token_offsets
-
         pieces: list[tuple[int, int, list[str], list[int]]] = []   # (text, offset, token texts, starts)
         for k, text in enumerate(texts):
             given = token_words[k] if token_words else None
@@ -116,8 +115,6 @@ class SpacyNER:
     def body_doc(self, doc, body_end: int):
         """A Doc for the model made from the pipeline Doc's own tokens up to ``body_end`` (the same
         tokenizer rules made them: no second tokenisation); None where that is not exact."""
-        from spacy.tokens import Doc
-
         if doc.vocab is not self.nlp.vocab or body_end > MAX_PARAGRAPH:
             return None
         words: list[str] = []
@@ -137,10 +134,6 @@ class SpacyNER:
         """``body_doc`` as the tagger needs it: the texts and start characters of the pipeline Doc's
         tokens up to ``body_end``, read from the Doc's arrays (no Doc made); None where ``body_doc`` is.
         ``text``: the Doc's text (``doc.text`` otherwise, which spaCy builds token by token)."""
-        from spacy.attrs import IDX, LENGTH, SPACY
-
-        from welfare_nlp.ner.tagger import token_offsets
-
         if doc.vocab is not self.nlp.vocab or body_end > MAX_PARAGRAPH:
             return None
         if text is not None and len(doc):   # the text given is the Doc's: its last token ends it
@@ -175,8 +168,6 @@ class SpacyNER:
         return self.predict_batch([words], scheme)[0]
 
     def predict_batch(self, sentences: list[list[str]], scheme: str | None = None) -> list[list[tuple[int, int, str]]]:
-        from spacy.tokens import Doc
-
         docs = [Doc(self.nlp.vocab, words=words) for words in sentences]
         return self._spans(docs, scheme=scheme)
 
@@ -202,8 +193,6 @@ def _is_pickle(f: Path) -> bool:
 def refuse_pickles(path: Path) -> None:
     """A model directory holding pickle files is refused before anything is read from it: spaCy's
     format is config, JSON and msgpack files (``lookups.bin`` is msgpack), and unpickling can run code."""
-    from welfare_nlp.errors import UnsafeModel
-
     found = sorted(str(f.relative_to(path)) for f in path.rglob("*") if f.is_file() and _is_pickle(f))
     if found:
         raise UnsafeModel(f"{path} holds {', '.join(found[:3])}")
@@ -234,8 +223,6 @@ def get_model(path: str | None = None):
     p = model_path(path)
     with _LOCK:
         if (p / "config.json").exists() and not (p / "config.cfg").exists():  # a Hugging Face directory
-            from welfare_nlp.ner.hf import HFTokenClassifier
-
             return HFTokenClassifier(p)
         return SpacyNER(p)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from welfare_nlp.errors import ModelNotFound, UnsafeModel
 from welfare_nlp.ner.pieces import pieces
 from welfare_nlp.text.context import Entity
 
@@ -38,14 +39,12 @@ def split_label(raw: str) -> tuple[str, str]:
 
 class HFTokenClassifier:
     def __init__(self, path: str | Path):
-        from welfare_nlp.errors import ModelNotFound, UnsafeModel
-
         self.path = Path(path)
         if not (self.path / "config.json").exists():
             raise ModelNotFound(str(self.path))
         if not any(self.path.glob("*.safetensors")):
             raise UnsafeModel(f"{self.path} has no *.safetensors weights")
-        try:
+        try:  # the hf extra (torch, transformers: seconds to import), needed only by this backend
             import torch
             from transformers import AutoModelForTokenClassification, AutoTokenizer
         except ImportError as exc:  # pragma: no cover - depends on the environment

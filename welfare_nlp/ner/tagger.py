@@ -23,10 +23,18 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+
+from welfare_nlp._spacy import spacy  # noqa: F401  # spaCy without torch (welfare_nlp._spacy), first
+from spacy.attrs import IDX, LENGTH
+from spacy.tokens import Span
+
+from welfare_nlp.errors import ModelNotFound
+from welfare_nlp.text import lexicon
 
 WORD_CHARS = 20          # letters of a word the character CNN sees
 PAD, UNK = 0, 1         # ids shared by the word and character vocabularies
@@ -41,8 +49,6 @@ GAZETTEERS = ("first_name", "honorific", "title", "organization", "place", "mont
 def gazetteers() -> dict[str, frozenset]:
     """Word sets from the package's lexicons (``welfare_nlp/text/lexicons``), one per ``GAZETTEERS`` name:
     a token in a set gets that feature (for multiword entries, every word of the entry counts)."""
-    from welfare_nlp.text import lexicon
-
     def split(entries):
         return frozenset(w for e in entries for w in e.replace("\u200c", " ").split() if w)
 
@@ -483,8 +489,6 @@ def token_offsets(doc, end: int | None = None, text: str | None = None) -> tuple
     """(texts, start characters) of a Doc's tokens (those that start before character ``end``).
     ``text``: the Doc's text, or its first ``end`` characters or more, where the caller has it (``doc.text``
     is built token by token)."""
-    from spacy.attrs import IDX, LENGTH
-
     if not len(doc):
         return [], []
     arr = doc.to_array([IDX, LENGTH])
@@ -530,8 +534,6 @@ class TaggerComponent:
     def word_spans(self, docs: list[list[str]], scheme: str | None = None) -> list[list[tuple[int, int, str]]]:
         """``doc_spans`` of documents given as their tokens' texts."""
         if self.tagger is None:
-            from welfare_nlp.errors import ModelNotFound
-
             raise ModelNotFound("the welfare_tagger component has no weights: load it from a saved pipeline")
         pieces = []   # (doc index, token indices)
         for k, words in enumerate(docs):
@@ -557,18 +559,12 @@ class TaggerComponent:
         return out
 
     def _set(self, docs: list):
-        from spacy.tokens import Span
-
         for doc, spans in zip(docs, self.doc_spans(docs)):
             doc.ents = [Span(doc, s, e, label=lab) for s, e, lab in spans]
         return docs
 
     def to_disk(self, path, exclude=()):
-        import shutil
-
         if self.source is None:
-            from welfare_nlp.errors import ModelNotFound
-
             raise ModelNotFound("the welfare_tagger component has no weights to save: load them with from_disk")
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)

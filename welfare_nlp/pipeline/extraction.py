@@ -5,13 +5,17 @@ import datetime as _dt
 import threading
 from typing import Any, Iterable, Iterator
 
+from welfare_nlp._spacy import spacy  # spaCy without torch, which no stage needs: start-up time and memory
+
 from welfare_nlp.errors import (ModelNotFound, TopicModelNotFound, DocumentTooLarge, EmptyDocument, ExtractionFailed, NotText, NotUnicode,
                      WelfareNLPError)
 from welfare_nlp.pipeline.factories import STAGES, register_spacy
 from welfare_nlp.extractors import topic as _topic
+from welfare_nlp.extractors.dates import parse_publication_date
 from welfare_nlp.ner import component as _ner
 from welfare_nlp.record import Record
 from welfare_nlp.settings import MAX_CHARS
+from welfare_nlp.text.tokenizer import NormalizingTokenizer
 
 _LOCK = threading.Lock()
 _DEFAULT = None
@@ -28,11 +32,6 @@ def load(*, ner: str | None = "default", stages: list[str] | None = None):
     ``doc.spans`` holds the items per kind, ``doc.ents`` the people, organisations and places,
     ``doc._.record`` the record with offsets into the original text.
     """
-    from welfare_nlp._spacy import import_spacy
-
-    spacy = import_spacy()  # without torch, which no stage needs: start-up time and memory
-    from welfare_nlp.text.tokenizer import NormalizingTokenizer
-
     register_spacy()
     model = None
     # a shipped model asked for and missing is an error (E008, E017), not a quieter pipeline
@@ -69,8 +68,6 @@ def parse_published(published: Any, doc_id: str | None = None,
     (``1402/08/20``, ``۲۰ آبان ۱۴۰۲``), converted (``dates.parse_publication_date``). A value that
     cannot be read is not an error: it gives None, and a line saying so is added to ``warnings``
     (the record's ``warnings``); the document is still extracted."""
-    from welfare_nlp.extractors.dates import parse_publication_date
-
     if published is None or (isinstance(published, str) and not published.strip()):
         return None
     date = parse_publication_date(published)

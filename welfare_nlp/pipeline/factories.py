@@ -9,6 +9,12 @@ from __future__ import annotations
 
 from typing import Callable
 
+from welfare_nlp._spacy import spacy  # noqa: F401  # spaCy without torch (welfare_nlp._spacy), first
+from spacy.language import Language
+from spacy.tokens import Doc, SpanGroup
+from spacy.util import minibatch
+
+from welfare_nlp.errors import ExtractionFailed
 from welfare_nlp.extractors import amounts
 from welfare_nlp.extractors import attributes
 from welfare_nlp.text import boilerplate
@@ -16,11 +22,11 @@ from welfare_nlp.extractors import dates
 from welfare_nlp.extractors import events
 from welfare_nlp.extractors import head_counts
 from welfare_nlp.ner import component as ner
+from welfare_nlp.ner.tagger import TaggerComponent
 from welfare_nlp.extractors import officials
 from welfare_nlp.extractors import percentages
 from welfare_nlp.extractors import provinces
 from welfare_nlp.extractors import topic
-from welfare_nlp._spacy import import_spacy
 from welfare_nlp.pipeline.build import record_from_doc, set_entities
 from welfare_nlp.text.context import DocContext, Found
 
@@ -80,8 +86,6 @@ class StageComponent:
             for doc in docs:
                 yield self(doc)
             return
-        from spacy.util import minibatch
-
         for batch in minibatch(docs, size=batch_size):
             befores = [self._before(doc) for doc in batch]
             if getattr(self.stage, "takes_docs", False):
@@ -95,16 +99,12 @@ class StageComponent:
     def _before(doc) -> dict[str, int]:
         ctx: DocContext = doc._.wnlp
         if ctx is None:
-            from welfare_nlp.errors import ExtractionFailed
-
             raise ExtractionFailed("the Doc was not made by the welfare_nlp tokenizer; use welfare_nlp.load()")
         return {k: len(v) for k, v in ctx.found.items()}
 
     @staticmethod
     def _publish(doc, before: dict[str, int]):
         """The stage's new items as span groups on the Doc (and the topic as ``doc.cats``)."""
-        from spacy.tokens import SpanGroup
-
         ctx: DocContext = doc._.wnlp
         for kind, items in ctx.found.items():
             new = items[before.get(kind, 0):]
@@ -124,12 +124,6 @@ class StageComponent:
 
 def register_spacy() -> None:
     """Register the ``welfare_<stage>`` factories and the Doc extensions (once)."""
-    from welfare_nlp._spacy import import_spacy
-
-    import_spacy()
-    from spacy.language import Language
-    from spacy.tokens import Doc
-
     if Doc.has_extension("wnlp"):
         return
     Doc.set_extension("wnlp", default=None)
@@ -154,8 +148,6 @@ def register_spacy() -> None:
 
 def make_tagger(nlp, name: str):
     """The ``welfare_tagger`` component of the shipped NER model (``welfare_nlp.ner.tagger``)."""
-    from welfare_nlp.ner.tagger import TaggerComponent
-
     return TaggerComponent(nlp.vocab, name)
 
 
@@ -163,13 +155,10 @@ def register_tagger() -> None:
     """Make ``welfare_tagger`` known to spaCy (also found by spaCy through the ``spacy_factories``
     entry point, which names ``make_tagger`` here, so ``spacy.load("models/ner")`` works without
     importing welfare_nlp first)."""
-    from spacy.language import Language
-
     if not Language.has_factory("welfare_tagger"):
         Language.factory("welfare_tagger", func=make_tagger)
 
 
 # spaCy's ``spacy_factories`` entry point (pyproject.toml) imports this module to find ``welfare_tagger``
 # (``spacy.load("models/ner")`` without welfare_nlp imported first): it is registered on import
-import_spacy()   # spaCy without torch (welfare_nlp._spacy)
 register_tagger()

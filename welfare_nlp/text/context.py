@@ -13,6 +13,7 @@ from functools import cached_property
 from typing import Any
 
 from welfare_nlp.text.normalize import LETTER, NormalizedText, normalize
+from welfare_nlp.text.numerals import find_numbers
 
 
 @dataclass
@@ -63,8 +64,6 @@ class DocContext:
 
     @cached_property
     def numbers(self):
-        from welfare_nlp.text.numerals import find_numbers
-
         return find_numbers(self.body)
 
     @cached_property

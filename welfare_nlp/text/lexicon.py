@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -42,8 +43,6 @@ def trie_alternation(entries) -> str:
     scans several times faster). At one position the entries that match are prefixes of each other,
     and the trie tries the longer first, as the longest-first alternation does, backtracking to a
     shorter one when what follows the group fails."""
-    import re
-
     trie: dict = {}
     for entry in entries:
         node = trie

@@ -24,6 +24,8 @@ from array import array
 from dataclasses import dataclass
 from typing import Callable, Iterable, Sequence
 
+import numpy as np
+
 ZWNJ = "\u200c"
 
 _CHAR_MAP: dict[str, str] = {
@@ -93,8 +95,6 @@ def _translate(text: str) -> str:
     global _LUT
     if len(text) < 512:
         return text.translate(_TABLE)
-    import numpy as np
-
     if _LUT is None:
         lut = np.arange(0x10000, dtype=np.uint32)
         for k, v in _TABLE.items():

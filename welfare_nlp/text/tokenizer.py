@@ -6,6 +6,7 @@ and ``doc._.record`` has every item with offsets into the original input.
 """
 from __future__ import annotations
 
+from welfare_nlp.errors import NotText, NotUnicode
 from welfare_nlp.text.context import DocContext
 from welfare_nlp.text.normalize import normalize
 
@@ -18,15 +19,11 @@ class NormalizingTokenizer:
         self.vocab = inner.vocab
 
     def __call__(self, text: str):
-        from welfare_nlp.errors import NotText
-
         if not isinstance(text, str):
             raise NotText(type(text).__name__)
         try:
             text.encode("utf-8")
         except UnicodeEncodeError as exc:
-            from welfare_nlp.errors import NotUnicode
-
             raise NotUnicode(f"character {exc.start}") from None
         nt = normalize(text)
         doc = self.inner(nt.text)
