@@ -15,11 +15,14 @@
 """
 from __future__ import annotations
 
+import contextlib
 import gzip
 import itertools
 import json
+import multiprocessing as mp
 import os
 import re
+import signal
 import sys
 import threading
 import time
@@ -29,9 +32,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+import numpy  # noqa: F401  # the BLAS must be loaded to be limited (one_blas_thread)
+
+try:  # threadpoolctl (the batch extra, 10 ms) limits numpy's BLAS threads; without it they are left as they are
+    from threadpoolctl import threadpool_limits
+except ImportError:
+    threadpool_limits = None
+
 from welfare_nlp.errors import DocumentTooLarge, ExtractionFailed, OutputNotResumable, WelfareNLPError
 from welfare_nlp.settings import MAX_BYTES, MAX_CHARS, MAX_EXPANSION
 from welfare_nlp.batch.readers import Fields, InputDoc, prepare, read_inputs
+from welfare_nlp.batch.tables import open_tables, rows
+from welfare_nlp.extractors.topic import keep
+from welfare_nlp.pipeline import default_nlp, extract_many, require_models
+from welfare_nlp.record import ErrorInfo, ErrorRecord
 
 FORMATS = ("jsonl", "csv", "parquet")
 
@@ -102,12 +116,7 @@ def one_blas_thread():
     """A context in which numpy's BLAS uses one thread: a worker is one core, the processes are the
     parallelism (without it the NER model's matrix products take a second core, and ``-j 2`` would
     have four threads on two cores). Without threadpoolctl it does nothing."""
-    import contextlib
-
-    try:
-        import numpy  # noqa: F401 - the BLAS must be loaded to be limited
-        from threadpoolctl import threadpool_limits
-    except ImportError:
+    if threadpool_limits is None:
         return contextlib.nullcontext()
     return threadpool_limits(limits=1, user_api="blas")
 
@@ -115,11 +124,7 @@ def one_blas_thread():
 def _init_worker(max_chars: int, fmt: str, ignore_sigint: bool = True, topic=None) -> None:
     """Pool initializer: load the pipeline once for this process, one BLAS thread."""
     if ignore_sigint:
-        import signal
-
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    from welfare_nlp.pipeline import default_nlp
-
     _WORKER.update(nlp=default_nlp(), max_chars=max_chars, fmt=fmt, topic=topic, blas=one_blas_thread())
 
 
@@ -129,8 +134,6 @@ def process_many(docs: list[InputDoc], nlp, max_chars: int = MAX_CHARS, fmt: str
     extracted (together, see ``pipeline.extract_many``), encoded for the output format. Never raises
     for a bad document. With ``topic`` (a coarse topic or several, see ``welfare_nlp.extractors.topic.keep``) a
     record on another topic is ``filtered`` and not written; error rows always are."""
-    from welfare_nlp.pipeline import extract_many
-
     prepared: list[InputDoc] = []
     errors: list[WelfareNLPError | None] = []
     for doc in docs:
@@ -151,8 +154,6 @@ def process_many(docs: list[InputDoc], nlp, max_chars: int = MAX_CHARS, fmt: str
 
 
 def _outcome(doc: InputDoc, result, fmt: str, topic) -> Outcome:
-    from welfare_nlp.record import ErrorInfo, ErrorRecord
-
     err = result if isinstance(result, WelfareNLPError) else None
     if isinstance(err, DocumentTooLarge) and "characters" in err.detail:  # the fix in a batch run's terms
         err = DocumentTooLarge(err.detail, doc_id=err.doc_id, hint=DocumentTooLarge.CLI)
@@ -169,15 +170,11 @@ def _outcome(doc: InputDoc, result, fmt: str, topic) -> Outcome:
             rec = ErrorRecord(id=doc.id, error=ErrorInfo(code=err.code, message=err.message))
         else:
             if topic:
-                from welfare_nlp.extractors.topic import keep
-
                 if not keep({"topic": rec.topic, "social_probability": rec.social_probability}, topic):
                     return Outcome(doc.id, None, None, None, filtered=True)
     if fmt == "jsonl":
         payload = rec.to_json()
     else:
-        from welfare_nlp.batch.tables import rows
-
         payload = rows(rec.model_dump(mode="json"))
     return Outcome(doc.id, err.code if err else None, err.message if err else None, payload)
 
@@ -305,8 +302,6 @@ def open_writer(output: str | None, fmt: str = "jsonl", *, resume: bool = False,
         return JsonlWriter(output, resume=resume, gz=gz)
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}")
-    from welfare_nlp.batch.tables import open_tables
-
     return open_tables(fmt, output, resume=resume)
 
 
@@ -321,10 +316,6 @@ def _bounded(docs: Iterable[InputDoc], slots: threading.Semaphore, stop: threadi
 
 
 def _pool(jobs: int, max_chars: int, fmt: str, tasks_per_worker: int | None = None, topic=None):
-    import multiprocessing as mp
-
-    import signal
-
     methods = mp.get_all_start_methods()
     ctx = mp.get_context("forkserver" if "forkserver" in methods else "spawn")
     if ctx.get_start_method() == "forkserver":
@@ -406,8 +397,6 @@ class _ctrl_c_between_documents:
         self._old = None
 
     def __enter__(self):
-        import signal
-
         if threading.current_thread() is threading.main_thread() \
                 and signal.getsignal(signal.SIGINT) is signal.default_int_handler:
             self._old = signal.signal(signal.SIGINT, self._handler)
@@ -426,8 +415,6 @@ class _ctrl_c_between_documents:
 
     def __exit__(self, *exc) -> None:
         if self._old is not None:
-            import signal
-
             signal.signal(signal.SIGINT, self._old)
 
 
@@ -460,8 +447,6 @@ def run(paths: Iterable[str], output: str | None = None, *, jobs: int = 1, fmt: 
         first = next(todo, None)  # nothing left to do (a finished run resumed): no workers, no pipeline
         todo = itertools.chain([first] if first is not None else [], todo)
         if first is not None and nlp is None:  # a missing shipped model stops the run here, not in each worker
-            from welfare_nlp.pipeline import require_models
-
             require_models()
         if first is None:
             outcomes = iter(())
@@ -472,8 +457,6 @@ def run(paths: Iterable[str], output: str | None = None, *, jobs: int = 1, fmt: 
             outcomes = itertools.chain.from_iterable(batches)
         else:
             if nlp is None:
-                from welfare_nlp.pipeline import default_nlp
-
                 nlp = default_nlp()
             outcomes = itertools.chain.from_iterable(
                 process_many(batch, nlp, max_chars, fmt, topic) for batch in _batched(todo, chunksize))
@@ -494,7 +477,7 @@ def run(paths: Iterable[str], output: str | None = None, *, jobs: int = 1, fmt: 
 def progress_bar(progress: bool | None, paths=None, fields=None, done=(), limit: int | None = None):
     """A tqdm bar on standard error (``progress=None``: only on a terminal); with ``paths`` a background
     thread counts the documents for the ETA."""
-    from tqdm import tqdm
+    from tqdm import tqdm  # the batch extra, only for a batch run's bar
 
     disable = None if progress is None else not progress  # None: only on a terminal
     bar = tqdm(total=None, unit="doc", desc="welfare-nlp", file=sys.stderr, disable=disable, dynamic_ncols=True,

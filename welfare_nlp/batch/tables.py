@@ -17,7 +17,7 @@ import os
 from pathlib import Path
 
 from welfare_nlp.extractors.attributes import purpose
-from welfare_nlp.errors import OutputNotResumable
+from welfare_nlp.errors import OutputNotResumable, import_extra
 from welfare_nlp.text.normalize import normalize_text
 
 _ITEM = [("start", "int"), ("end", "int"), ("text", "str"), ("source", "str"), ("score", "float")]
@@ -184,10 +184,9 @@ class CsvTables:
 # ---------------------------------------------------------------- Parquet
 class ParquetTables:
     def __init__(self, path: str | None, *, resume: bool = False, batch: int = 1000):
-        from welfare_nlp.errors import import_extra
-
-        pa = import_extra("pyarrow", "batch", "--format parquet")
-        import_extra("pyarrow.parquet", "batch", "--format parquet")
+        # pyarrow: the batch extra, heavy (0.1 s), only for --format parquet; E018 names the extra when missing
+        self.pa = pa = import_extra("pyarrow", "batch", "--format parquet")
+        self.pq = import_extra("pyarrow.parquet", "batch", "--format parquet")
 
         self.dir = _prepare_dir(path)
         self.batch = batch
@@ -208,8 +207,7 @@ class ParquetTables:
         self._next = self._recover()
 
     def _recover(self) -> int:
-        import pyarrow.parquet as pq
-
+        pq = self.pq
         parts = sorted((self.dir / "documents").glob("part-*.parquet"))
         numbers = {p.name for p in parts}
         for p in parts:
@@ -230,9 +228,7 @@ class ParquetTables:
             self._flush()
 
     def _flush(self) -> None:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
+        pa, pq = self.pa, self.pq
         if not self._pending:
             return
         name = f"part-{self._next:06d}.parquet"
