@@ -4,6 +4,7 @@ import subprocess
 import sys
 
 import jsonschema
+import pytest
 
 from welfare_nlp.cli import main
 
@@ -89,6 +90,10 @@ def test_train_ner_options_parse():
     assert not plain.open_600k_org and not plain.open_contested and plain.threads == 2
     opened = build_parser().parse_args(["train-ner", "--open-600k-org", "--open-contested", "--threads", "1"])
     assert opened.open_600k_org and opened.open_contested and opened.threads == 1
+    # the previous CNN model's options are gone
+    for gone in (["--arch", "cnn"], ["--max-steps", "10"], ["--width", "64"], ["--depth", "2"], ["--hidden", "64"]):
+        with pytest.raises(SystemExit):
+            build_parser().parse_args(["train-ner", *gone])
 
 
 # ---------------------------------------------------------------- like its neighbours (issue 18)

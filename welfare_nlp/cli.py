@@ -9,29 +9,32 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
+from welfare_nlp.about import __version__
+from welfare_nlp.batch import distributed, runner
+from welfare_nlp.batch.readers import Fields
 from welfare_nlp.errors import WelfareNLPError
+from welfare_nlp.extractors.topic import keep
+from welfare_nlp.ner.component import get_model
+from welfare_nlp.record import json_schema
 from welfare_nlp.settings import MAX_CHARS
+from welfare_nlp.training import ner as ner_training
+from welfare_nlp.training import topic as topic_training
+from welfare_nlp.training.evaluate import evaluate, format_report
 
 
 def _extract(args) -> int:
-    from welfare_nlp.batch.readers import Fields
-
     fields = Fields(id=args.id_field, text=args.text_field, date=args.date_field)
     fmt = args.format or "jsonl"
     topic = args.topic.split(",") if args.topic else None
     if topic:
-        from welfare_nlp.extractors.topic import keep
-
         try:
             keep({}, topic)  # checks the names
         except ValueError as exc:
             print(f"welfare-nlp: --topic: {exc}", file=sys.stderr)
             return 2
-    if args.scheduler:
-        from welfare_nlp.batch.distributed import run
-    else:
-        from welfare_nlp.batch.runner import run
+    run = distributed.run if args.scheduler else runner.run
     try:
         summary = run(args.paths, args.output, jobs=args.jobs, fmt=fmt, gz=True if args.gzip else None,
                       resume=args.resume, fields=fields, max_chars=args.max_chars, max_bytes=args.max_bytes,
@@ -73,16 +76,11 @@ def output_format(output: str, fmt: str | None) -> tuple[str, str | None]:
 
 
 def _schema(args) -> int:
-    from welfare_nlp.record import json_schema
-
     print(json.dumps(json_schema(), ensure_ascii=False, indent=2))
     return 0
 
 
 def _evaluate_ner(args) -> int:
-    from welfare_nlp.ner.component import get_model
-    from welfare_nlp.training.evaluate import evaluate, format_report
-
     labels = set(args.labels.split(",")) if args.labels else None
     rep = evaluate(args.file, get_model(args.model), labels, scheme=args.scheme)
     print(json.dumps(rep, ensure_ascii=False) if args.json else format_report(rep))
@@ -101,42 +99,29 @@ def _oversample(items: list[str]) -> dict[str, int]:
 
 
 def _train_ner(args) -> int:
-    from pathlib import Path
-
-    from welfare_nlp.training.ner import finish, train, train_vectors
-
     data, work, out = Path(args.data), Path(args.work), Path(args.out)
     vectors = None
     if not args.no_vectors:
         vectors = work / "vectors"
         if not (vectors / "config.cfg").exists() and not (vectors / "vocab").exists():
-            vectors = train_vectors(data, work, dim=args.vectors_dim, bucket=args.vectors_bucket)
-    if args.arch == "tagger":
-        from welfare_nlp.training.ner import train_tagger_model
-
-        best = train_tagger_model(data, work, vectors, variant=args.variant, epochs=args.epochs,
-                                  hidden=args.lstm_hidden, seed=args.seed, average_from=args.average_from,
-                                  pretrain_steps=args.pretrain_steps, cross=args.cross_heads,
-                                  oversample=_oversample(args.oversample), lm_weight=args.lm_weight,
-                                  head_hidden=args.head_hidden, specialise=args.specialise,
-                                  specialise_epochs=args.specialise_epochs, separate_600k=args.separate_600k,
-                                  open_600k_org=args.open_600k_org, contested=args.open_contested,
-                                  threads=args.threads)
-    else:
-        best = train(data, work / "runs" / args.variant, work, variant=args.variant, vectors=vectors,
-                     max_steps=args.max_steps, width=args.width, hidden=args.hidden,
-                     depth=args.depth, seed=args.seed)
-    finish(best, out, data, argv=sys.argv)
+            vectors = ner_training.train_vectors(data, work, dim=args.vectors_dim, bucket=args.vectors_bucket)
+    oversample = _oversample(args.oversample)
+    best = ner_training.train_tagger_model(
+        data, work, vectors, variant=args.variant, epochs=args.epochs, hidden=args.lstm_hidden, seed=args.seed,
+        average_from=args.average_from, pretrain_steps=args.pretrain_steps, cross=args.cross_heads,
+        oversample=oversample, lm_weight=args.lm_weight, head_hidden=args.head_hidden, specialise=args.specialise,
+        specialise_epochs=args.specialise_epochs, separate_600k=args.separate_600k, open_600k_org=args.open_600k_org,
+        contested=args.open_contested, threads=args.threads)
+    options = {k: v for k, v in vars(args).items() if k not in ("func", "command")}
+    ner_training.finish(best, out, data, argv=sys.argv, options=dict(options, oversample=oversample))
     return 0
 
 
 def _train_topic(args) -> int:
-    from welfare_nlp.extractors.topic import train
-
     command = (f"welfare-nlp train-topic --data {args.data} --out {args.out} --seed {args.seed} "
                f"--test-size {args.test_size} --C {args.C:g} --cv {args.cv} --buckets {args.buckets}")
-    report = train(args.data, args.out, seed=args.seed, test_size=args.test_size, C=args.C, cv=args.cv,
-                   config={"buckets": args.buckets}, command=command)
+    report = topic_training.train(args.data, args.out, seed=args.seed, test_size=args.test_size, C=args.C, cv=args.cv,
+                                  config={"buckets": args.buckets}, command=command)
     print(json.dumps({"coarse_macro_f1": report["coarse"]["macro_f1"], "social_macro_f1": report["social"]["macro_f1"],
                       "coarse_cv": report.get("coarse_cv"), "documents": report["documents"], "out": args.out},
                      ensure_ascii=False))
@@ -144,8 +129,6 @@ def _train_topic(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from welfare_nlp.about import __version__
-
     ap = argparse.ArgumentParser(prog="welfare-nlp", description="Persian welfare press releases to records")
     ap.add_argument("--version", action="version", version=f"welfare-nlp {__version__}")
     sub = ap.add_subparsers(dest="command", required=True)
@@ -197,48 +180,41 @@ def build_parser() -> argparse.ArgumentParser:
     tr.add_argument("--work", default="build/ner", help="scratch folder (corpora, vectors, training runs)")
     tr.add_argument("--variant", default="combined", choices=["peyma", "combined"],
                     help="training corpora: peyma (PEYMA alone) or combined (PEYMA, ARMAN and ParsNER; default)")
-    tr.add_argument("--arch", default="tagger", choices=["tagger", "cnn"],
-                    help="tagger: BiLSTM-CRF (welfare_nlp.ner.tagger, the shipped model); cnn: spaCy's CNN + "
-                         "transition-based NER (the earlier model)")
-    tr.add_argument("--epochs", type=int, default=10, help="tagger: passes over the training data")
-    tr.add_argument("--lstm-hidden", type=int, default=128, help="tagger: LSTM width per direction")
+    tr.add_argument("--epochs", type=int, default=10, help="passes over the training data")
+    tr.add_argument("--lstm-hidden", type=int, default=128, help="LSTM width per direction")
     tr.add_argument("--average-from", type=int, default=5,
-                    help="tagger: keep the average of the weights after each epoch from this one on (0: the last)")
+                    help="keep the average of the weights after each epoch from this one on (0: the last)")
     tr.add_argument("--pretrain-steps", type=int, default=5000,
-                    help="tagger: batches of raw news (64 sentences each) that first train the encoder as a "
+                    help="batches of raw news (64 sentences each) that first train the encoder as a "
                          "language model (0: none)")
     tr.add_argument("--cross-heads", action="store_true",
-                    help="tagger: every sentence also trains the other corpora's heads on partial labels "
-                         "(ner_train.CROSS: which labels each corpus's spans may carry there)")
+                    help="every sentence also trains the other corpora's heads on partial labels "
+                         "(welfare_nlp.training.ner.CROSS: which labels each corpus's spans may carry there)")
     tr.add_argument("--oversample", action="append", default=[], metavar="HEAD=N",
-                    help="tagger: see the sentences of a head's corpora N times per epoch (repeatable)")
+                    help="see the sentences of a head's corpora N times per epoch (repeatable)")
     tr.add_argument("--lm-weight", type=float, default=0.0,
-                    help="tagger: keep training the pretraining's language models alongside the tags, their "
+                    help="keep training the pretraining's language models alongside the tags, their "
                          "loss weighted by this (0: no)")
     tr.add_argument("--head-hidden", type=int, default=0,
-                    help="tagger: each head gets a ReLU layer of this width of its own over the shared encoder "
+                    help="each head gets a ReLU layer of this width of its own over the shared encoder "
                          "(0: linear heads)")
     tr.add_argument("--specialise", action="append", default=[], metavar="HEAD",
-                    help="tagger: after training, give this head a BiLSTM of its own, a copy of the shared one "
+                    help="after training, give this head a BiLSTM of its own, a copy of the shared one "
                          "trained further on the head's corpora alone (repeatable; the other heads and their "
                          "cost are unchanged)")
-    tr.add_argument("--specialise-epochs", type=int, default=3, help="tagger: passes of --specialise")
+    tr.add_argument("--specialise-epochs", type=int, default=3, help="passes of --specialise")
     tr.add_argument("--separate-600k", action="store_true",
-                    help="tagger: PEYMA's 600K part trains a head of its own (peyma_600k) instead of the peyma head "
+                    help="PEYMA's 600K part trains a head of its own (peyma_600k) instead of the peyma head "
                          "(its conventions differ; measured, off)")
     tr.add_argument("--open-600k-org", action="store_true",
-                    help="tagger: PEYMA's 600K part still trains the peyma head, but whether its tokens are ORG or O "
+                    help="PEYMA's 600K part still trains the peyma head, but whether its tokens are ORG or O "
                          "is left open (partial labels): its ORG conventions differ from PEYMA's")
     tr.add_argument("--open-contested", action="store_true",
-                    help="tagger, with --specialise arman: there, ARMAN's LOC spans of names it also annotates ORG "
+                    help="with --specialise arman: there, ARMAN's LOC spans of names it also annotates ORG "
                          "(countries) may be ORG; its annotators moved from LOC to ORG for states over the corpus")
     tr.add_argument("--threads", type=int, default=2,
-                    help="tagger: torch threads for the tagging epochs and --specialise (results repeat bit for "
+                    help="torch threads for the tagging epochs and --specialise (results repeat bit for "
                          "bit for a given number)")
-    tr.add_argument("--max-steps", type=int, default=12000, help="cnn: training steps")
-    tr.add_argument("--width", type=int, default=128, help="encoder width")
-    tr.add_argument("--hidden", type=int, default=128, help="hidden width of the NER layer")
-    tr.add_argument("--depth", type=int, default=4, help="encoder depth (CNN layers)")
     tr.add_argument("--vectors-dim", type=int, default=100, help="floret vector width (default 100)")
     tr.add_argument("--vectors-bucket", type=int, default=50000, help="floret hash buckets (default 50,000)")
     tr.add_argument("--no-vectors", action="store_true", help="train without floret vectors")

@@ -140,52 +140,42 @@ def test_card_scores_are_what_the_shipped_model_gets():
     close(by_peyma["micro"], ev["arman_dev_per_org_loc_peyma_head"]["micro"])
 
 
-def test_tagger_card_is_made_from_the_evaluation():
-    """``train-ner`` writes the tagger's card from evaluation.json (the shipped card came from it)."""
-    from welfare_nlp.training.ner import tagger_card
+def test_tagger_card_is_made_from_the_model_directory(tmp_path):
+    """``train-ner`` writes the tagger's card from the model's files (tests/training/test_cards.py: the shipped
+    card is exactly what they give); what the card says follows them."""
+    import shutil
 
-    ev = json.loads((ner.model_path() / "evaluation.json").read_text(encoding="utf-8"))
-    history = [{"epoch": 1, "averaged": 0, "peyma": 0.5, "arman": 0.4, "arman_by_peyma_head": 0.3, "seconds": 9.0}]
-    text = tagger_card(ev, history, None, notes="- a note\n")
+    from welfare_nlp.training.cards import card
+
+    model = tmp_path / "ner"
+    shutil.copytree(ner.model_path(), model, ignore=shutil.ignore_patterns("vocab", "tokenizer"))
+    ev = json.loads((model / "evaluation.json").read_text(encoding="utf-8"))
+    text = card(model)
     assert f"**{ev['peyma_dev']['micro']['f']:.3f}**" in text and f"**{ev['arman_dev_per_org_loc']['micro']['f']:.3f}**" in text
+    assert "welfare-nlp train-ner" in text and "/root/" not in text and "--arch" not in text and "ner_cnn" not in text
+    assert "a linear layer over BIO tags" in text and "Head `arman` has a BiLSTM of its own" in text
+
+    training = json.loads((model / "training.json").read_text(encoding="utf-8"))
+    training["history"] = [{"epoch": 1, "averaged": 0, "peyma": 0.5, "arman": 0.4, "arman_by_peyma_head": 0.3,
+                            "seconds": 9.0, "sentences": 42298}]
+    training["specialise"] = {"arman": [{"epoch": 1, "peyma": 0.5, "arman": 0.45, "arman_by_peyma_head": 0.3,
+                                         "seconds": 7.0}]}
+    training["options"]["oversample"] = {"peyma": 2}
+    training["pretrain"] = {"steps": 10, "tokens": 99, "seconds": 60, "reused": True}
+    training["notes"] = {"run": "- a note\n"}
+    (model / "training.json").write_text(json.dumps(training), encoding="utf-8")
+    meta_file = model / "welfare_tagger" / "tagger.json"
+    meta = json.loads(meta_file.read_text(encoding="utf-8"))
+    meta["head_hidden"] = 16
+    meta["heads"] = [{"name": n, "labels": ["PER", "ORG"]} for n in ("peyma", "peyma_600k", "arman")]
+    meta_file.write_text(json.dumps(meta), encoding="utf-8")
+    text = card(model)
     assert "| 1 |  | 0.500 | 0.400 | 0.300 | 9 |" in text and "- a note" in text
-    assert "| `models/ner_cnn` | 0." not in text   # no previous model given: no row for it
-    assert "welfare-nlp train-ner" in text and "/root/" not in text
-    shipped = (ner.model_path() / "MODEL_CARD.md").read_text(encoding="utf-8")
-    assert shipped.split("## Rebuild")[1] == text.split("## Rebuild")[1]
-    assert "a linear layer over BIO tags" in text and "BiLSTM of its own" not in text
-    # a head with a hidden layer, a head with a BiLSTM of its own, a reused pretraining: the card says so
-    rows = [{"epoch": 1, "peyma": 0.5, "arman": 0.45, "arman_by_peyma_head": 0.3, "seconds": 7.0}]
-    meta = {"head_hidden": 16, "specialised": {"arman": {"epochs": 1, "lr": 0.0005, "sentences": 4613}}}
-    text = tagger_card(ev, history, None, pretrain={"steps": 10, "tokens": 99, "seconds": 60, "reused": True},
-                       meta=meta, specialise={"arman": rows})
-    assert "a ReLU layer of 16 units of its own" in text
-    assert "Head `arman` has a BiLSTM of its own" in text and "4,613 sentences" in text
-    assert "| 1 | 0.500 | 0.450 | 0.300 | 7 |" in text and "reused it" in text
-    # the heads are listed from the component's meta; an oversampled head is said so, with the pass's size
-    heads = [{"name": n, "labels": ["PER", "ORG"]} for n in ("peyma", "peyma_600k", "arman")]
-    text = tagger_card(dict(ev, command="welfare-nlp train-ner --oversample peyma=2"),
-                       [dict(history[0], sentences=42298)], None, meta={"heads": heads})
+    assert "a ReLU layer of 16 units of its own" in text and "reused it" in text
+    assert "| 1 | 0.500 | 0.450 | 0.300 | 7 |" in text and "4,613 sentences" in text
     assert "Three heads on the LSTM" in text and "- `peyma_600k` (PER ORG), PEYMA's labels as its 600K part" in text
     assert "its\n  600K part (17,100 sentences not repeated in PEYMA train) the `peyma_600k` head" in text
     assert "(each pass sees the `peyma` head's sentences 2 times, 42,298 sentences in all)" in text
-    # the pipeline's head with a BiLSTM of its own: the card says the pipeline runs on it
-    rows_p = [dict(rows[0], specialise="peyma")]
-    text = tagger_card(ev, history, None, meta={"heads": heads}, specialise={"peyma": rows_p, "arman": rows})
-    assert "so `peyma`, the pipeline's head, runs on this BiLSTM" in text
-    assert "so the pipeline's head `peyma` is not affected by it" in text
-    meta_p = {"heads": heads, "specialised": {"peyma": {"epochs": 1, "lr": 0.0005, "sentences": 7699,
-                                                        "corpora": ["peyma"]}}}
-    text = tagger_card(ev, history, None, meta=meta_p, specialise={"peyma": rows_p})
-    assert "on its 7,699 sentences (corpus `peyma` only, `ner_train.SPECIALISE_ON`) alone" in text
-    # partial labels and the thread count: the card says which corpus's decisions were left open
-    text = tagger_card(dict(ev, command="welfare-nlp train-ner --specialise arman"), history, None)
-    assert "`--open-600k-org`" not in text and "`--open-contested`" not in text and "(`--threads`)" not in text
-    cmd = "welfare-nlp train-ner --open-600k-org --open-contested --threads 1"
-    text = tagger_card(dict(ev, command=cmd), history, None, contested={"spans": 686, "names": 54})
-    assert "Whether a 600K token is ORG or O is left open (`--open-600k-org`" in text
-    assert "may be LOC or ORG (686 spans of 54 names), its ORG spans stay ORG (`--open-contested`)" in text
-    assert "ran on 1 torch thread (`--threads`)" in text
 
 
 def test_tagger_reads_the_pipelines_tokens_without_making_docs(nlp):

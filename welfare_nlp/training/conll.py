@@ -1,5 +1,5 @@
 """CoNLL files for NER (``token<TAB>tag`` per line, IOB2, blank line between sentences):
-reading, label mapping, entity spans, and conversion to spaCy ``Doc`` objects.
+reading, label mapping and entity spans.
 
 Tokens are normalised one by one with the character map of ``welfare_nlp.text.normalize`` (Arabic
 letters and digits unified, zero-width characters dropped), the same characters the pipeline
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterator
 
 from welfare_nlp.text.normalize import normalize
 
@@ -73,20 +73,3 @@ def map_labels(sent: Sentence, mapping: dict[str, str]) -> list[str]:
             elif new:
                 out[i] = ("B-" if i == s else "I-") + new
     return out
-
-
-def to_docs(sentences: Iterable[Sentence], vocab, mapping: dict[str, str] | None = None,
-            missing_if=None) -> Iterator:
-    """spaCy Docs with gold entities; ``missing_if(token)`` marks O tokens as unknown."""
-    from spacy.tokens import Doc
-
-    for sent in sentences:
-        tags = map_labels(sent, mapping or {})
-        words = [norm_token(t) for t in sent.tokens]
-        ents = []
-        for w, t in zip(words, tags):
-            if t == MISSING or (t == "O" and missing_if is not None and missing_if(w)):
-                ents.append("")
-            else:
-                ents.append(t)
-        yield Doc(vocab, words=words, ents=ents)

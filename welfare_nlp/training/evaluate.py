@@ -8,6 +8,8 @@ from __future__ import annotations
 import time
 from collections import Counter
 
+from welfare_nlp.errors import ModelNotFound
+from welfare_nlp.ner.component import get_model
 from welfare_nlp.training.conll import norm_token, read_conll, spans
 
 
@@ -50,8 +52,6 @@ def pick_scheme(file_labels: set[str], schemes: dict[str, list[str]] | None) -> 
 def evaluate(path: str, model=None, labels: set[str] | None = None, scheme: str | None = "auto") -> dict:
     """Scores of ``model`` on a CoNLL file. ``scheme``: which of the model's heads predicts (for a model
     trained on several annotation schemes); "auto" picks by the file's labels (``pick_scheme``)."""
-    from welfare_nlp.ner.component import get_model
-
     model = model or get_model(None)
     sents = list(read_conll(path))
     gold = [set(spans(s.tags)) for s in sents]
@@ -59,8 +59,6 @@ def evaluate(path: str, model=None, labels: set[str] | None = None, scheme: str 
     if scheme == "auto":
         scheme = pick_scheme({lab for g in gold for _, _, lab in g}, schemes)
     elif scheme is not None and scheme not in (schemes or {}):
-        from welfare_nlp.errors import ModelNotFound
-
         raise ModelNotFound(f"{getattr(model, 'path', model)} (no scheme {scheme!r}; it has "
                             f"{', '.join(schemes or {}) or 'one scheme'})")
     words = [[norm_token(t) for t in s.tokens] for s in sents]

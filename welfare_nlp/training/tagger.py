@@ -21,6 +21,8 @@ The trained weights are written as ``tagger.npz`` + ``tagger.json`` and read bac
 """
 from __future__ import annotations
 
+import hashlib
+import inspect
 import json
 import random
 import sys
@@ -31,7 +33,8 @@ from pathlib import Path
 import numpy as np
 
 from welfare_nlp.training.conll import MISSING, map_labels, norm_token, read_conll, spans
-from welfare_nlp.ner.tagger import (GAZETTEERS, WORD_CHARS, NEG, PAD, UNK, Featurizer, allowed_moves, gazetteer_features, tag_names,
+from welfare_nlp.training.evaluate import score_spans
+from welfare_nlp.ner.tagger import (GAZETTEERS, WORD_CHARS, NEG, PAD, UNK, Featurizer, Tagger, allowed_moves, gazetteer_features, tag_names,
                      word_key)
 
 
@@ -96,7 +99,7 @@ class Example:
     def __init__(self, words, allowed, gold=None, scheme: str = "peyma", also=(), corpus: str = ""):
         self.words, self.allowed, self.gold, self.scheme = words, allowed, gold, scheme
         self.also = list(also)   # (scheme, allowed) pairs: partial labels for other heads
-        self.corpus = corpus     # the corpus it comes from (``ner_train.CORPORA`` name), where known
+        self.corpus = corpus     # the corpus it comes from (``welfare_nlp.training.ner.CORPORA`` name), where known
 
 
 def load_corpus(path: Path, mapping: dict, labels: list[str], missing_if=None, scheme: str = "peyma",
@@ -120,8 +123,8 @@ def build_vocab(examples: list[Example], min_count: int = 2, max_words: int = 40
 
 def make_net(n_words: int, n_chars: int, schemes: dict[str, list[str]], vec_dim: int, word_dim: int, char_dim: int,
              char_filters: int, hidden: int, dropout: float, n_gaz: int = 0, head_hidden: int = 0):
-    import torch
-    from torch import nn
+    import torch  # heavy and optional (the train extra): only training runs torch
+    from torch import nn  # heavy and optional (the train extra), as torch
 
     class Head(nn.Module):
         def __init__(self, n_labels: int):
@@ -213,7 +216,7 @@ def make_net(n_words: int, n_chars: int, schemes: dict[str, list[str]], vec_dim:
 
 def _tensors(batch: list[Example], feats: Featurizer, vec_cache: dict, word_dropout: float, rng: random.Random,
              gaz_names=(), with_allowed: bool = True):
-    import torch
+    import torch  # heavy and optional (the train extra): only training runs torch
 
     t = max(len(ex.words) for ex in batch)
     b = len(batch)
@@ -286,8 +289,6 @@ def export(net, out: Path, meta: dict) -> None:
 
 def evaluate_devs(tagger, devs: dict) -> dict:
     """Micro F1 of each dev set: name -> (examples, labels scored or None, scheme)."""
-    from welfare_nlp.training.evaluate import score_spans
-
     row = {}
     for name, (exs, labs, scheme) in devs.items():
         pred = []
@@ -298,7 +299,8 @@ def evaluate_devs(tagger, devs: dict) -> dict:
 
 
 def train_tagger(train: list[Example], devs: dict, vectors, schemes: dict[str, list[str]], out: Path,
-                 epochs: int = 10, batch_size: int = 32, lr: float = 2e-3, hidden: int = 128, word_dim: int = 64,
+                 epochs: int = 10, batch_size: int = 32, lr: float = 2e-3, lr_decay: float = 0.05,
+                 hidden: int = 128, word_dim: int = 64,
                  char_dim: int = 32, char_filters: int = 64, dropout: float = 0.33, word_dropout: float = 0.05,
                  seed: int = 0, threads: int = 2, max_len: int = 200, gazetteers: tuple[str, ...] = GAZETTEERS,
                  average_from: int = 0, pretrained: Path | None = None, oversample: dict | None = None,
@@ -311,9 +313,7 @@ def train_tagger(train: list[Example], devs: dict, vectors, schemes: dict[str, l
     task, their loss (``lm_loss``) weighted by it; ``head_hidden``: each head gets a ReLU layer of that
     width of its own over the shared encoder (0: a linear head). One forward-algorithm loop per batch serves every head
     (``Net.loss``)."""
-    import torch
-
-    from welfare_nlp.ner.tagger import Tagger
+    import torch  # heavy and optional (the train extra): only training runs torch
 
     oversample = oversample or {}
     torch.manual_seed(seed)
@@ -356,7 +356,7 @@ def train_tagger(train: list[Example], devs: dict, vectors, schemes: dict[str, l
         rng.shuffle(batches)
         t0, total = time.time(), 0.0
         for g in opt.param_groups:
-            g["lr"] = lr / (1 + 0.05 * (epoch - 1))
+            g["lr"] = lr / (1 + lr_decay * (epoch - 1))
         for batch in batches:
             vecs, wids, cids, lengths, mask, by_scheme, gaz = _tensors(batch, feats, vec_cache, word_dropout, rng,
                                                                        gazetteers)
@@ -387,7 +387,10 @@ def train_tagger(train: list[Example], devs: dict, vectors, schemes: dict[str, l
         row.update(evaluate_devs(tagger, devs))
         history.append(row)
         _log(json.dumps(row))
-    return {"history": history}
+    settings = {"lr": lr, "lr_decay": lr_decay, "dropout": dropout, "word_dropout": word_dropout,
+                "batch_size": batch_size, "max_len": max_len,
+                "min_word_count": inspect.signature(build_vocab).parameters["min_count"].default}
+    return {"history": history, "settings": settings}
 
 
 class _DictVectors:
@@ -426,7 +429,7 @@ def lm_sentences(path: Path, max_len: int = 60, min_len: int = 5) -> list[list[s
 
 def lm_proj(hidden: int, vec_dim: int):
     """The language models' output maps: LSTM state (one direction) -> the static vectors' space."""
-    from torch import nn
+    from torch import nn  # heavy and optional (the train extra), as torch
 
     return nn.ModuleDict({"fwd": nn.Linear(hidden, vec_dim), "bwd": nn.Linear(hidden, vec_dim)})
 
@@ -435,8 +438,8 @@ def lm_loss(h, sents: list[list[str]], vec_cache: dict, proj, hidden: int):
     """Mean of the forward and backward language models' losses on a batch: the forward LSTM's state at a
     word predicts the next word, the backward LSTM's the previous one, each among the distinct words of the
     batch (represented by their normalised static vectors)."""
-    import torch
-    from torch import nn
+    import torch  # heavy and optional (the train extra): only training runs torch
+    from torch import nn  # heavy and optional (the train extra), as torch
 
     vocab = sorted({w for s in sents for w in s})
     index = {w: i for i, w in enumerate(vocab)}
@@ -463,8 +466,8 @@ def pretrain_encoder(sentences: list[list[str]], words: list[str], chars: list[s
     sampled softmax whose output embeddings are the static vectors). Runs ``steps`` batches of sentences
     of similar length, in a seeded order (a new one for each pass); writes the encoder's weights to ``out``
     (``encoder.pt``) and returns the loss curve."""
-    import torch
-    from torch import nn
+    import torch  # heavy and optional (the train extra): only training runs torch
+    from torch import nn  # heavy and optional (the train extra), as torch
 
     torch.manual_seed(seed)
     torch.set_num_threads(threads)
@@ -523,9 +526,6 @@ def pretrain_encoder(sentences: list[list[str]], words: list[str], chars: list[s
 def pretrain_settings(sentences: list[list[str]], **given) -> dict:
     """Every setting of a ``pretrain_encoder`` run (its defaults, overridden by ``given``), with the number
     and a digest of its sentences."""
-    import hashlib
-    import inspect
-
     out = {k: p.default for k, p in inspect.signature(pretrain_encoder).parameters.items()
            if p.default is not inspect.Parameter.empty and k != "log_every"}
     out.update(given)
@@ -542,7 +542,7 @@ def pretrained_as_asked(out: Path, words: list[str], chars: list[str], settings:
     """The result of an earlier ``pretrain_encoder`` run in ``out`` made with the same ``settings``
     (``pretrain_settings``: the same sentences too) and vocabularies, else None: the pretraining is seeded and comes out the same,
     so ``train-ner`` reuses it, as it reuses the floret vectors."""
-    import torch
+    import torch  # heavy and optional (the train extra): only training runs torch
 
     try:
         saved = json.loads((Path(out) / "pretrain.json").read_text(encoding="utf-8"))
@@ -557,7 +557,7 @@ def pretrained_as_asked(out: Path, words: list[str], chars: list[str], settings:
 def net_from_export(meta: dict, arrays: dict, vec_dim: int, dropout: float = 0.0, lstm_of: str | None = None):
     """The torch network of an exported tagger (``tagger.json`` + ``tagger.npz`` as read), its BiLSTM the
     one of head ``lstm_of`` where that head has one of its own, else the shared one."""
-    import torch
+    import torch  # heavy and optional (the train extra): only training runs torch
 
     schemes = {h["name"]: h["labels"] for h in meta["heads"]}
     own = f"_{lstm_of}" if lstm_of and f"lstm_wih_f_{lstm_of}" in arrays else ""
@@ -592,9 +592,7 @@ def specialise_head(path: Path, scheme: str, train: list[Example], vectors, devs
     head with a BiLSTM of its own costs what any head costs (one BiLSTM pass). ``corpora``: only the head's
     sentences from these corpora (``Example.corpus``; None: all of them). Rewrites ``tagger.npz``;
     returns one row per pass with the dev scores (``devs`` as in ``evaluate_devs``)."""
-    import torch
-
-    from welfare_nlp.ner.tagger import Tagger
+    import torch  # heavy and optional (the train extra): only training runs torch
 
     torch.manual_seed(seed)
     torch.set_num_threads(threads)
