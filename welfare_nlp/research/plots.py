@@ -16,6 +16,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from welfare_nlp.errors import import_extra
+from welfare_nlp.research.frames import Frames, to_frames
+
 FONT = Path(__file__).resolve().parent / "fonts" / "Vazirmatn-Regular.ttf"
 _SYSTEM_FONTS = ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
                  "/usr/share/fonts/truetype/noto/NotoSansArabic-Regular.ttf")
@@ -28,7 +31,7 @@ EVENT_TYPES_FA = {"workshop": "کارگاه", "meeting": "نشست", "visit": "�
 
 def native_layout() -> bool:
     """Whether this matplotlib shapes and orders right-to-left text itself (built with libraqm)."""
-    import matplotlib.ft2font as ft
+    import matplotlib.ft2font as ft  # the research extra (matplotlib: 0.6 s), only for plots
 
     return bool(getattr(ft, "__libraqm_version__", None))
 
@@ -42,6 +45,7 @@ def persian(text: str) -> str:
 
 
 def _visual(text: str) -> str:
+    # the research extra, only for matplotlib < 3.11 (which does not shape Persian itself)
     import arabic_reshaper
     from bidi.algorithm import get_display
 
@@ -58,7 +62,7 @@ def font_path() -> str:
 
 
 def font(size: float = 11):
-    from matplotlib import font_manager
+    from matplotlib import font_manager  # the research extra (matplotlib: 0.6 s), only for plots
 
     path = font_path()
     font_manager.fontManager.addfont(path)
@@ -66,16 +70,12 @@ def font(size: float = 11):
 
 
 def _frames(data: Any):
-    from welfare_nlp.research.frames import Frames, to_frames
-
     return data if isinstance(data, Frames) else to_frames(data)
 
 
 def _figure(rows: int):
-    from welfare_nlp.errors import import_extra
-
+    # matplotlib: the research extra, 0.6 s to import, only for plots; E018 names the extra when missing
     Figure = import_extra("matplotlib.figure", "research", "welfare_nlp.research.plots").Figure
-
     return Figure(figsize=(8, max(2.6, 0.45 * rows + 1.4)), dpi=100, layout="constrained")
 
 
@@ -172,7 +172,8 @@ def money_by_purpose(data: Any, *, top: int = 10, provinces: int = 5):
         return fig
     y = list(range(len(table)))[::-1]           # the largest purpose at the top
     left = [0.0] * len(table)
-    cmap = __import__("matplotlib").colormaps["tab10"]
+    from matplotlib import colormaps  # the research extra (matplotlib: 0.6 s), only for plots
+    cmap = colormaps["tab10"]
     for i, col in enumerate(cols):
         vals = [float(v) for v in table[col]]
         ax.barh(y, vals, left=left, color="#bbbbbb" if col == NO_PROVINCE else cmap(i % 10), label=persian(col))
@@ -202,7 +203,7 @@ def head_counts_by_group(data: Any, *, top: int = 15):
     df = _once(_frames(data).head_counts)
     sums = {unit: df[df["unit"] == unit].groupby("noun")["value"].sum().sort_values(ascending=False).head(top)
             for unit, *_ in UNITS}
-    from matplotlib.figure import Figure
+    from matplotlib.figure import Figure  # the research extra (matplotlib: 0.6 s), only for plots
 
     heights = [max(1.2, 0.45 * len(sums[unit]) + 0.9) for unit, *_ in UNITS]
     fig = Figure(figsize=(8, sum(heights) + 0.6), dpi=100, layout="constrained")
@@ -214,7 +215,7 @@ def head_counts_by_group(data: Any, *, top: int = 15):
 def events_by_month(data: Any):
     """Events per Jalali month (the event's own date, else the publication date), by event type. Events
     with neither are counted apart: the chart says how many it leaves out (``fig.undated``)."""
-    from matplotlib.ticker import MaxNLocator
+    from matplotlib.ticker import MaxNLocator  # the research extra (matplotlib: 0.6 s), only for plots
 
     df = _frames(data).events
     undated = int(df["jalali_month"].isna().sum())
@@ -228,7 +229,8 @@ def events_by_month(data: Any):
     bottom = [0] * 12
     counts = df.groupby(["type", "jalali_month"]).size()
     types = sorted(df["type"].unique())
-    cmap = __import__("matplotlib").colormaps["tab10"]
+    from matplotlib import colormaps  # the research extra (matplotlib: 0.6 s), only for plots
+    cmap = colormaps["tab10"]
     for i, typ in enumerate(types):
         vals = [int(counts.get((typ, m), 0)) for m in range(1, 13)]
         ax.bar(x, vals, bottom=bottom, color=cmap(i % 10), label=persian(EVENT_TYPES_FA.get(typ, typ)))

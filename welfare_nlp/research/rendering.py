@@ -18,6 +18,11 @@ import html
 import re
 from typing import Any
 
+from welfare_nlp._spacy import spacy  # noqa: F401  # spaCy without torch (welfare_nlp._spacy), first
+from spacy import displacy
+
+from welfare_nlp.pipeline import extract
+
 # label -> colour; the labels shown, in the order of priority where items overlap
 COLORS = {
     "OFFICIAL": "#f4a6a6",
@@ -101,8 +106,6 @@ BLOCK_CSS = "overflow-wrap: anywhere"
 
 def _record_and_text(obj: Any, text: str | None, doc_id: str | None = None) -> tuple[dict, str]:
     if isinstance(obj, str) and text is None:
-        from welfare_nlp.pipeline import extract
-
         return extract(obj, id=doc_id).model_dump(mode="json"), obj
     if hasattr(obj, "_") and hasattr(obj, "user_data"):  # a spaCy Doc from welfare_nlp.load()
         return obj._.record.model_dump(mode="json"), obj._.wnlp.nt.raw
@@ -121,8 +124,6 @@ def render(obj: Any, *, text: str | None = None, id: str | None = None, page: bo
     or JSON dict) with ``text=``, right to left (``dir="rtl"``, ``lang="fa"``). ``id`` is the heading
     (default: the record's id, unless it is a ``sha256:`` content id); ``labels`` limits the marks to
     some of ``PRIORITY``; ``page`` gives a whole HTML page."""
-    from spacy import displacy
-
     record, raw = _record_and_text(obj, text, id)
     ents = marks(record)
     if labels is not None:
