@@ -37,9 +37,4 @@ if _hide_torch():
 else:
     import spacy
 
-__all__ = ["spacy", "import_spacy"]
-
-
-def import_spacy():
-    """The ``spacy`` module (imported without torch when this module was imported; see the module doc)."""
-    return spacy
+__all__ = ["spacy"]
