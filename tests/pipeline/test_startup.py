@@ -3,6 +3,8 @@ import importlib.util
 import subprocess
 import sys
 
+import pytest
+
 
 def _run(code: str) -> str:
     import os
@@ -36,3 +38,21 @@ def test_cli_extract_imports_nothing_heavy(tmp_path):
             "if m in sys.modules))\n")
     assert _run(code).strip().splitlines()[-1:] in ([""], [])
     assert (tmp_path / "out.jsonl").read_text(encoding="utf-8").count("\n") == 1
+
+
+def _modules_importing_spacy():
+    from pathlib import Path
+
+    package = Path(__file__).resolve().parents[2] / "welfare_nlp"
+    for path in sorted(package.rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        if path.name != "_spacy.py" and any(f"\n{s}" in text for s in ("from spacy", "import spacy",
+                                                                       "from welfare_nlp._spacy", "import welfare_nlp._spacy")):
+            yield ".".join(path.relative_to(package.parent).with_suffix("").parts)
+
+
+@pytest.mark.parametrize("module", list(_modules_importing_spacy()))
+def test_each_module_using_spacy_imports_it_without_torch(module):
+    """Whichever module is imported first, spaCy comes through welfare_nlp._spacy (imported before it)."""
+    out = _run(f"import sys, {module}\nprint('spacy' in sys.modules, 'torch' in sys.modules)")
+    assert out.split() == ["True", "False"]
