@@ -1,3 +1,11 @@
+"""Shared fixtures, and the line between unit and integration tests.
+
+Unit tests (the default) run an extractor on a ``DocContext`` with the rule stages only (the ``rules``
+fixture): no model is loaded, so ``python3 -m pytest -q -m "not integration"`` takes seconds. A test
+that loads the shipped NER or topic model (the ``nlp`` and ``extract`` fixtures do), reads ``../shared``,
+runs the notebook, a Dask cluster, the wheel install or a subprocess is marked ``integration``
+(``pytestmark = pytest.mark.integration`` for a whole module). ``python3 -m pytest -q`` runs both.
+"""
 from __future__ import annotations
 
 from pathlib import Path
@@ -10,6 +18,7 @@ SHARED = ROOT.parent / "shared"
 
 @pytest.fixture(scope="session")
 def nlp():
+    """The full pipeline with the shipped NER and topic models (integration tests only)."""
     import welfare_nlp
 
     return welfare_nlp.load()
@@ -17,11 +26,76 @@ def nlp():
 
 @pytest.fixture(scope="session")
 def extract(nlp):
-    """Extract a record with the session's pipeline (loaded once)."""
+    """Extract a record with the session's full pipeline (loaded once; integration tests only)."""
     from welfare_nlp.pipeline import extract as _extract
 
     def run(text, **kw):
         return _extract(text, nlp=nlp, **kw)
+
+    return run
+
+
+class Rules:
+    """The rule stages of the pipeline (``STAGES`` but ``ner`` and ``topic``) on a ``DocContext``: no model.
+
+    ``rules(text, published=...)`` is the record (as ``extract`` makes it, without model entities or
+    topic); ``rules.context(text, published=..., upto=...)`` the ``DocContext`` after the stages (up to
+    and including ``upto``), for calling one extractor on it.
+    """
+
+    SKIP = ("ner", "topic")
+
+    def __init__(self):
+        from welfare_nlp.pipeline.factories import STAGES
+
+        self.stages = {name: fn for name, fn in STAGES.items() if name not in self.SKIP}
+
+    def context(self, text: str, *, published=None, upto: str | None = None, warnings: list | None = None):
+        from welfare_nlp.pipeline.extraction import parse_published
+        from welfare_nlp.text.context import DocContext
+
+        if upto is not None and upto not in self.stages:
+            raise KeyError(f"{upto!r} is not a rule stage ({', '.join(self.stages)})")
+        ctx = DocContext.from_raw(text, published=parse_published(published, None, warnings))
+        for name, stage in self.stages.items():
+            stage(ctx)
+            if name == upto:
+                break
+        return ctx
+
+    def __call__(self, text: str, *, published=None, id: str | None = None):
+        from welfare_nlp.pipeline.build import build_record
+
+        warnings: list[str] = []
+        rec = build_record(self.context(text, published=published, warnings=warnings), id)
+        if warnings:
+            rec.warnings = warnings
+        return rec
+
+
+@pytest.fixture(scope="session")
+def rules():
+    """The record of a text from the rule stages on a ``DocContext``, without any model (see ``Rules``)."""
+    return Rules()
+
+
+@pytest.fixture(scope="session")
+def rules_nlp(rules):
+    """The spaCy pipeline of the rule stages (``load(ner=None, stages=...)``): no model. For what only the
+    pipeline does: input checks, the Doc's span groups and entities, ``nlp.pipe``."""
+    import welfare_nlp
+
+    return welfare_nlp.load(ner=None, stages=list(rules.stages))
+
+
+@pytest.fixture(scope="session")
+def rules_extract(rules_nlp):
+    """``extract`` through the rule stages' spaCy pipeline (``rules_nlp``): the input checks and the Doc's
+    record as ``welfare_nlp.extract`` makes them, without a model."""
+    from welfare_nlp.pipeline import extract as _extract
+
+    def run(text, **kw):
+        return _extract(text, nlp=rules_nlp, **kw)
 
     return run
 

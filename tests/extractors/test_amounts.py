@@ -27,15 +27,15 @@ CASES = [
 
 
 @pytest.mark.parametrize("text,expected", CASES)
-def test_amounts(extract, text, expected):
-    rec = extract(text)
+def test_amounts(rules, text, expected):
+    rec = rules(text)
     got = [(a.value, a.currency, a.qualifier, a.max) for a in rec.amounts]
     assert got == [(pytest.approx(v), c, q, m if m is None else pytest.approx(m)) for v, c, q, m in expected]
 
 
-def test_amount_offsets_cover_qualifier(extract):
+def test_amount_offsets_cover_qualifier(rules):
     text = "از ابتدای سال به  بیش از ۲۵۰۰نفر  بیش از ۳۶۰ میلیارد تومان تسهیلات پرداخت شد"
-    (a,) = extract(text).amounts
+    (a,) = rules(text).amounts
     assert text[a.start:a.end] == a.text == "بیش از ۳۶۰ میلیارد تومان"
 
 
@@ -62,7 +62,7 @@ MORE = [
 
 
 @pytest.mark.parametrize("text,expected", MORE)
-def test_amount_forms(extract, text, expected):
-    rec = extract(text)
+def test_amount_forms(rules, text, expected):
+    rec = rules(text)
     got = [(a.value, a.currency, a.qualifier, a.max) for a in rec.amounts]
     assert got == [(pytest.approx(v), c, q, m if m is None else pytest.approx(m)) for v, c, q, m in expected]

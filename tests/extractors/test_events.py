@@ -46,8 +46,8 @@ OCCASION_CASES = [
 
 
 @pytest.mark.parametrize("text,etype", OCCASION_CASES)
-def test_occasion(extract, text, etype):
-    events = extract(text).events
+def test_occasion(rules, text, etype):
+    events = rules(text).events
     assert events[0].type == etype
     assert sum(e.type in OCCASIONS for e in events) == 1   # exactly one occasion
 
@@ -67,35 +67,35 @@ FUNDING_CASES = [
 
 
 @pytest.mark.parametrize("text,expected", FUNDING_CASES)
-def test_funding(extract, text, expected):
-    types = [e.type for e in extract(text).events]
+def test_funding(rules, text, expected):
+    types = [e.type for e in rules(text).events]
     assert ("funding" in types) is expected
     if expected:
         assert types[1] == "funding"
 
 
-def test_event_trigger_span_points_into_the_original(extract):
+def test_event_trigger_span_points_into_the_original(rules):
     text = "كارگاه آموزشي اشتغال در كرمان برگزار شد"   # Arabic kaf and yeh
-    (e,) = extract(text).events
+    (e,) = rules(text).events
     assert e.trigger is not None and text[e.start:e.end] == e.trigger
 
 
-def test_without_deciding_words_the_event_stands_for_the_first_sentence(extract):
+def test_without_deciding_words_the_event_stands_for_the_first_sentence(rules):
     text = "اشتغال معلولین مهم است"
-    (e,) = extract(text).events
+    (e,) = rules(text).events
     assert e.type == "report" and e.trigger is None and e.source == "rule:events.default"
     assert text[e.start:e.end] == text
 
 
-def test_attribution_is_not_an_event(extract):
-    events = extract("به گزارش روابط عمومی بهزیستی، این خبر منتشر شد").events
+def test_attribution_is_not_an_event(rules):
+    events = rules("به گزارش روابط عمومی بهزیستی، این خبر منتشر شد").events
     assert all(e.trigger != "گزارش" for e in events)
 
 
-def test_event_links_date_province_participants_and_figures(extract):
+def test_event_links_date_province_participants_and_figures(rules):
     text = ("کارگاه آموزشی اشتغال 13 شهریور ماه در کرمان\n"
             "عباس صادق زاده مدیر کل بهزیستی استان کرمان گفت: ۲۰ میلیارد ریال وام به ۳۰۰ نفر پرداخت شد.")
-    rec = extract(text)
+    rec = rules(text)
     occasion, money = rec.events
     assert (occasion.date.month, occasion.date.day) == (6, 13)
     assert occasion.place == occasion.province == "کرمان" and occasion.province_code == "IR-08"
@@ -106,7 +106,7 @@ def test_event_links_date_province_participants_and_figures(extract):
     assert rec.amounts[0].event == 1 and rec.head_counts[0].event == 1
 
 
-def test_figures_without_money_words_belong_to_the_occasion(extract):
-    rec = extract("نشست شورای اشتغال در یزد برگزار شد.\nمدیرکل گفت: ۳۰۰ نفر شاغل شدند.")
+def test_figures_without_money_words_belong_to_the_occasion(rules):
+    rec = rules("نشست شورای اشتغال در یزد برگزار شد.\nمدیرکل گفت: ۳۰۰ نفر شاغل شدند.")
     assert [e.type for e in rec.events] == ["meeting"]
     assert rec.head_counts[0].event == 0 and rec.events[0].head_counts == [0]

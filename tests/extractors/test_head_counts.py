@@ -30,13 +30,13 @@ CASES = [
 
 
 @pytest.mark.parametrize("text,expected", CASES)
-def test_head_counts(extract, text, expected):
-    got = [(h.value, h.max, h.noun) for h in extract(text).head_counts]
+def test_head_counts(rules, text, expected):
+    got = [(h.value, h.max, h.noun) for h in rules(text).head_counts]
     assert got == [(pytest.approx(v), m if m is None else pytest.approx(m), n) for v, m, n in expected]
 
 
-def test_household_unit(extract):
-    (h,) = extract("۴۵۶۶ خانوار کمک گرفتند").head_counts
+def test_household_unit(rules):
+    (h,) = rules("۴۵۶۶ خانوار کمک گرفتند").head_counts
     assert h.unit == "household"
 
 
@@ -81,8 +81,8 @@ MORE = [
 
 
 @pytest.mark.parametrize("text,expected", MORE)
-def test_head_count_forms(extract, text, expected):
-    got = [(h.value, h.max, h.noun) for h in extract(text).head_counts]
+def test_head_count_forms(rules, text, expected):
+    got = [(h.value, h.max, h.noun) for h in rules(text).head_counts]
     assert got == [(pytest.approx(v), m if m is None else pytest.approx(m), n) for v, m, n in expected]
 
 
@@ -97,8 +97,8 @@ STILL_COUNTS = [
 
 
 @pytest.mark.parametrize("text,value", STILL_COUNTS)
-def test_counts_near_places(extract, text, value):
-    assert [h.value for h in extract(text).head_counts] == [value]
+def test_counts_near_places(rules, text, value):
+    assert [h.value for h in rules(text).head_counts] == [value]
 
 
 ROLES_AND_CODES = [
@@ -114,6 +114,6 @@ ROLES_AND_CODES = [
 
 
 @pytest.mark.parametrize("text,expected", ROLES_AND_CODES)
-def test_roles_and_codes(extract, text, expected):
-    got = [(h.value, h.max, h.noun) for h in extract(text).head_counts]
+def test_roles_and_codes(rules, text, expected):
+    got = [(h.value, h.max, h.noun) for h in rules(text).head_counts]
     assert got == [(pytest.approx(v), m, n) for v, m, n in expected]

@@ -19,8 +19,8 @@ CASES = [
 
 
 @pytest.mark.parametrize("text,expected", CASES)
-def test_percentages(extract, text, expected):
-    got = [(p.value, p.max) for p in extract(text).percentages]
+def test_percentages(rules, text, expected):
+    got = [(p.value, p.max) for p in rules(text).percentages]
     assert got == [(pytest.approx(v), m) for v, m in expected]
 
 
@@ -48,6 +48,6 @@ MORE = [
 
 
 @pytest.mark.parametrize("text,expected", MORE)
-def test_percentage_forms(extract, text, expected):
-    got = [(p.value, p.max) for p in extract(text).percentages]
+def test_percentage_forms(rules, text, expected):
+    got = [(p.value, p.max) for p in rules(text).percentages]
     assert got == [(pytest.approx(v), m) for v, m in expected]

@@ -22,21 +22,21 @@ CASES = [
 
 
 @pytest.mark.parametrize("text,expected", CASES)
-def test_provinces(extract, text, expected):
-    assert [p.name for p in extract(text).provinces] == expected
+def test_provinces(rules, text, expected):
+    assert [p.name for p in rules(text).provinces] == expected
 
 
-def test_iso_codes(extract):
-    rec = extract("استان کرمان و خراسان رضوی و تهران")
+def test_iso_codes(rules):
+    rec = rules("استان کرمان و خراسان رضوی و تهران")
     assert {p.name: p.code for p in rec.provinces} == {"کرمان": "IR-08", "خراسان رضوی": "IR-09", "تهران": "IR-23"}
 
 
-def test_cities_in_their_own_field(extract):
-    rec = extract("حاشیه شهر مشهد و شهرستان بم")
+def test_cities_in_their_own_field(rules):
+    rec = rules("حاشیه شهر مشهد و شهرستان بم")
     assert rec.provinces == []
     assert {c.name: c.province for c in rec.cities} == {"مشهد": "خراسان رضوی", "بم": "کرمان"}
 
 
-def test_province_mentions_kept(extract):
-    (p,) = extract("کرمان امروز. بهزیستی کرمان فردا").provinces
+def test_province_mentions_kept(rules):
+    (p,) = rules("کرمان امروز. بهزیستی کرمان فردا").provinces
     assert len(p.mentions) == 1 and p.mentions[0].text == "کرمان"

@@ -31,10 +31,10 @@ def _spans(obj):
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(DOCS)
-def test_offsets_point_into_the_original(extract, raw):
+def test_offsets_point_into_the_original(rules, raw):
     if not raw.strip():
         return
-    rec = extract(raw).model_dump()
+    rec = rules(raw).model_dump()
     for item in _spans(rec):
         assert 0 <= item["start"] <= item["end"] <= len(raw)
         assert raw[item["start"]:item["end"]] == item["text"]
@@ -42,10 +42,10 @@ def test_offsets_point_into_the_original(extract, raw):
         assert a["value"] >= 0 and a["value"] == a["value"] and a["value"] != float("inf")
 
 
-def test_offsets_on_a_messy_release(extract):
+def test_offsets_on_a_messy_release(rules):
     raw = ("مهران\u00a0كريميان مدير كل بهزيستي خوزستان،معاون گفت:به  بیش از ۲۵۰۰نفر  بیش از ۳۶۰ ميليارد تومان "
            "تسهیلات پرداخت شده\u200f است و 60درصد آنها زنان هستند. ۱۲ دیماه\r\nکد خبر 126727\nنظر شما\n8 + 7 =")
-    rec = extract(raw).model_dump()
+    rec = rules(raw).model_dump()
     spans = list(_spans(rec))
     assert len(spans) >= 6
     for item in spans:

@@ -1,7 +1,10 @@
 import subprocess
 import sys
 
+import pytest
 
+
+@pytest.mark.integration
 def test_import_is_light():
     code = ("import sys, welfare_nlp; heavy = [m for m in ('spacy', 'pydantic', 'jdatetime', 'torch', 'hazm', 'dask', "
             "'pandas', 'matplotlib', 'sklearn', 'numpy') "
@@ -10,6 +13,7 @@ def test_import_is_light():
     assert out.stdout.strip() == ""
 
 
+@pytest.mark.integration
 def test_load_gives_a_spacy_pipeline(nlp):
     assert nlp.lang == "fa"
     from welfare_nlp.ner import component as ner
@@ -20,7 +24,8 @@ def test_load_gives_a_spacy_pipeline(nlp):
     assert "welfare_officials" in nlp.pipe_names and nlp.pipe_names[-1] == "welfare_entities"
 
 
-def test_doc_carries_items_entities_and_record(nlp):
+def test_doc_carries_items_entities_and_record(rules_nlp):
+    nlp = rules_nlp
     raw = "عباس صادق زاده مدير كل بهزيستي استان كرمان گفت: ۲۵۰۰نفر تسهیلات گرفتند."
     doc = nlp(raw)
     assert doc.text != raw  # the Doc holds the normalised text ...
@@ -35,8 +40,8 @@ def test_doc_carries_items_entities_and_record(nlp):
     assert raw[rec.head_counts[0].start:rec.head_counts[0].end] == "۲۵۰۰نفر"
 
 
-def test_pipe_over_many_texts(nlp):
-    docs = list(nlp.pipe(["استان کرمان", "۵۰ درصد", "استان یزد"]))
+def test_pipe_over_many_texts(rules_nlp):
+    docs = list(rules_nlp.pipe(["استان کرمان", "۵۰ درصد", "استان یزد"]))
     assert [len(d._.record.provinces) for d in docs] == [1, 0, 1]
 
 
@@ -46,6 +51,21 @@ def test_stage_subset():
     nlp = welfare_nlp.load(stages=["boilerplate", "amounts"])
     rec = nlp("۳۶۰ میلیارد تومان در استان کرمان")._.record
     assert len(rec.amounts) == 1 and rec.provinces == []
+
+
+SAME = [
+    ("کارگاه آموزشی اشتغال 13 و 14 شهریور ماه در کرمان برگزار شد.\nعباس صادق زاده مدیر کل بهزیستی استان کرمان گفت: "
+     "بیش از ۳۶۰ میلیارد تومان به ۲۵۰۰ نفر پرداخت شد و 60درصد آنها زنان بودند.", "2019-09-05"),
+    ("مهران\u00a0كريميان مدير كل بهزيستي خوزستان،معاون گفت:به  بیش از ۲۵۰۰نفر  بیش از ۳۶۰ ميليارد تومان تسهیلات "
+     "پرداخت شده\u200f است. ۱۲ دیماه\r\nکد خبر 126727\nنظر شما\n8 + 7 =", "۲۰ آبان ۱۴۰۲"),
+    ("نشست شورای اشتغال در یزد برگزار شد.\nمدیرکل گفت: ۳۰۰ نفر شاغل شدند و ۲۰ میلیارد ریال وام پرداخت شد.", "yesterday"),
+]
+
+
+@pytest.mark.parametrize("text,published", SAME)
+def test_the_rules_fixture_makes_the_records_of_the_pipeline(rules, rules_extract, text, published):
+    """The unit tests' ``rules`` (stages on a bare DocContext) and the spaCy pipeline without models agree."""
+    assert rules(text, id="x", published=published).to_json() == rules_extract(text, id="x", published=published).to_json()
 
 
 def test_public_names_survive_submodule_imports():
@@ -59,8 +79,6 @@ def test_public_names_survive_submodule_imports():
 
 # ---------------------------------------------------------------- publication dates
 import datetime as _dt  # noqa: E402
-
-import pytest  # noqa: E402
 
 PUBLISHED = [
     # Gregorian forms
@@ -89,21 +107,21 @@ PUBLISHED = [
 
 
 @pytest.mark.parametrize("value,iso", PUBLISHED)
-def test_published_forms(extract, value, iso):
-    rec = extract("کارگاه آموزشی در کرمان برگزار شد.", id="p", published=value)
+def test_published_forms(rules_extract, value, iso):
+    rec = rules_extract("کارگاه آموزشی در کرمان برگزار شد.", id="p", published=value)
     assert rec.published == iso and rec.warnings == []
 
 
 @pytest.mark.parametrize("value", ["yesterday", "1402/13/45", "2023-02-30", 7, ["2023-11-11"]])
-def test_unreadable_published_is_a_warning_not_an_error(extract, value):
-    rec = extract("۲۵۰۰ نفر در کرمان تسهیلات گرفتند.", id="p", published=value)
+def test_unreadable_published_is_a_warning_not_an_error(rules_extract, value):
+    rec = rules_extract("۲۵۰۰ نفر در کرمان تسهیلات گرفتند.", id="p", published=value)
     assert rec.published is None
     assert len(rec.warnings) == 1 and rec.warnings[0].startswith("W006")
     assert [h.value for h in rec.head_counts] == [2500]  # the document is still extracted
 
 
-def test_jalali_published_anchors_dates(extract):
-    rec = extract("همایش روز ۱۲ دی ماه برگزار خواهد شد.", id="p", published="۲۰ آبان ۱۴۰۲")
+def test_jalali_published_anchors_dates(rules_extract):
+    rec = rules_extract("همایش روز ۱۲ دی ماه برگزار خواهد شد.", id="p", published="۲۰ آبان ۱۴۰۲")
     (d,) = rec.dates
     assert rec.published == "2023-11-11" and d.anchored_year == 1402 and d.iso == "2024-01-02"
 
@@ -115,6 +133,7 @@ def test_warnings_field_in_schema():
     assert "warnings" in json_schema()["properties"]
 
 
+@pytest.mark.integration
 def test_batch_keeps_a_document_with_an_unreadable_date(tmp_path):
     import json
 

@@ -7,8 +7,8 @@ TRAILER = ("\nکد خبر 126727\n\nبرچسبها\n\nنظر شما\n\nشما د
            "خدمات الکترونیک پرکاربرد\n۴۵۰ نفر در سامانه ۲۵۰۰ میلیون تومان\n")
 
 
-def test_trailer_yields_nothing(extract):
-    rec = extract(BODY + TRAILER)
+def test_trailer_yields_nothing(rules):
+    rec = rules(BODY + TRAILER)
     assert [h.value for h in rec.head_counts] == [2500, 35]
     assert [a.value for a in rec.amounts] == [360e9]
 
