@@ -8,6 +8,8 @@ import pytest
 
 from welfare_nlp.cli import main
 
+pytestmark = pytest.mark.integration
+
 DOC_A = "عباس صادق زاده مدیر کل بهزیستی استان کرمان گفت: ۳۵ نفر تسهیلگر فعال شدند."
 DOC_B = "۱۲ دیماه ۳۶۰ میلیارد تومان به ۲۵۰۰نفر پرداخت شد."
 

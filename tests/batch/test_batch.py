@@ -47,6 +47,7 @@ def mixed(tmp_path_factory):
     return d
 
 
+@pytest.mark.integration
 def test_parallel_output_equals_serial_and_errors_are_lines(mixed, tmp_path):
     one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
     paths = [str(mixed), str(mixed / "more.jsonl")]
@@ -63,6 +64,7 @@ def test_parallel_output_equals_serial_and_errors_are_lines(mixed, tmp_path):
     assert s2.line().startswith("34 documents, 30 records, errors E001: 1, E003: 1, E004: 2")
 
 
+@pytest.mark.integration
 def test_an_unexpected_failure_is_an_e010_line_not_a_crash(tmp_path, monkeypatch):
     src = _jsonl(tmp_path / "in.jsonl", _texts(3))
 
@@ -97,6 +99,7 @@ def test_reading_is_bounded_by_the_documents_in_flight(tmp_path, monkeypatch):
     assert max(a - i for i, a in enumerate(ahead, 1)) <= 64 + 2  # the slots (64) and one chunk
 
 
+@pytest.mark.integration
 def test_resume_cuts_a_half_written_line_and_skips_written_ids(tmp_path):
     src = _jsonl(tmp_path / "in.jsonl", _texts(20))
     out = tmp_path / "out.jsonl"
@@ -111,6 +114,7 @@ def test_resume_cuts_a_half_written_line_and_skips_written_ids(tmp_path):
     assert out.read_bytes().startswith(whole)
 
 
+@pytest.mark.integration
 def test_resume_counts_earlier_errors_for_the_exit_code(tmp_path):
     src = tmp_path / "in.jsonl"
     src.write_text('{"id": "a", "text": " "}\n{"id": "b", "text": "استان کرمان"}\n', encoding="utf-8")
@@ -127,6 +131,7 @@ def test_resume_refuses_an_output_that_is_not_ours(tmp_path, capsys):
     assert "E014" in capsys.readouterr().err
 
 
+@pytest.mark.integration
 def test_gzip_output_resumes_after_a_cut_member(tmp_path):
     import zlib
 
@@ -147,6 +152,7 @@ def test_gzip_output_resumes_after_a_cut_member(tmp_path):
     assert [r["id"] for r in _lines(out)] == [d for d, _ in _texts(30)]
 
 
+@pytest.mark.integration
 def test_progress_bar_when_asked(tmp_path, capsys):
     src = _jsonl(tmp_path / "in.jsonl", _texts(3))
     run([str(src)], str(tmp_path / "o.jsonl"), progress=True)
@@ -175,6 +181,7 @@ def _cli(src, out, jobs, fmt, resume):
     return cmd + (["--resume"] if resume else [])
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize("name,jobs,fmt", [("out.jsonl", 2, "jsonl"), ("out.jsonl.gz", 1, "jsonl"),
                                            ("tables", 2, "csv")])
 def test_sigkill_at_random_points_then_resume_loses_and_duplicates_nothing(tmp_path, name, jobs, fmt):
@@ -214,6 +221,7 @@ def test_sigkill_at_random_points_then_resume_loses_and_duplicates_nothing(tmp_p
     assert sorted(ids) == [d for d, _ in docs], f"seed {seed}"
 
 
+@pytest.mark.integration
 def test_topic_filter_keeps_only_that_topic(tmp_path):
     """--topic social: records on other topics are left out and counted; error rows stay."""
     from welfare_nlp.cli import main
@@ -235,6 +243,7 @@ def test_topic_filter_keeps_only_that_topic(tmp_path):
 
 
 # ---------------------------------------------------------------- the package-level functions (issue 18)
+@pytest.mark.integration
 def test_package_extract_takes_what_pipeline_extract_takes_and_e003_speaks_library(nlp, tmp_path, capsys):
     import welfare_nlp
     from welfare_nlp.errors import DocumentTooLarge

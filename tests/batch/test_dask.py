@@ -4,6 +4,8 @@ import pytest
 
 from welfare_nlp.cli import main
 
+pytestmark = pytest.mark.integration
+
 TEXT = "مدیر کل بهزیستی استان کرمان گفت: {i} میلیارد تومان به {n} نفر از مددجویان پرداخت شد."
 
 

@@ -76,6 +76,7 @@ def test_files_sharing_a_stem_keep_their_suffix_in_the_id(tmp_path):
     assert len(set(ids)) == len(ids)
 
 
+@pytest.mark.integration
 def test_resume_over_files_sharing_a_stem_loses_nothing(tmp_path, nlp):
     from welfare_nlp.batch.runner import run
 
@@ -192,6 +193,7 @@ def test_missing_path_is_e007(tmp_path):
 
 
 # ---------------------------------------------------------------- optional dependencies (issue 18)
+@pytest.mark.integration
 def test_html_without_the_batch_extra_names_the_extra_not_an_internal_error(tmp_path, monkeypatch, capsys):
     import sys
 
@@ -246,6 +248,7 @@ def test_the_research_extra_opens_the_notebook_and_the_readmes_say_how():
 
 
 # ---------------------------------------------------------------- what offsets index (issue 18)
+@pytest.mark.integration
 def test_offsets_of_a_windows_text_file_index_read_text(tmp_path):
     import welfare_nlp
     from welfare_nlp.cli import main
@@ -263,6 +266,7 @@ def test_offsets_of_a_windows_text_file_index_read_text(tmp_path):
     assert any(translated[it["start"]:it["end"]] != it["text"] for it in items)
 
 
+@pytest.mark.integration
 def test_a_record_of_an_html_page_carries_the_text_its_offsets_index(tmp_path):
     import welfare_nlp
     from welfare_nlp.cli import main

@@ -25,6 +25,7 @@ def _csv(path):
         return list(csv.DictReader(fh))
 
 
+@pytest.mark.integration
 def test_rows_of_a_record_and_of_an_error(extract):
     data = json.loads(extract(DOC_A, id="a").to_json())
     t = rows(data)
@@ -38,6 +39,7 @@ def test_rows_of_a_record_and_of_an_error(extract):
     assert err["documents"][0]["error_code"] == "E001" and not err["officials"]
 
 
+@pytest.mark.integration
 def test_csv_tables_from_the_command_line(src, tmp_path):
     out = tmp_path / "tables"
     assert main(["extract", str(src), "-o", str(out), "--format", "csv", "-q"]) == 1  # "empty" failed
@@ -50,6 +52,7 @@ def test_csv_tables_from_the_command_line(src, tmp_path):
     assert [r["name"] for r in _csv(out / "officials.csv")] == ["عباس صادق زاده"]
 
 
+@pytest.mark.integration
 def test_parquet_tables_read_back_with_pandas(src, tmp_path):
     import pandas as pd
 
@@ -120,6 +123,7 @@ REPEATED = ("۳۶۰ میلیارد تومان برای ۱۴ هزار و ۵۰۰ �
             "پرداخت می‌شود و ۲۰ میلیارد تومان دیگر برای آموزش است.")
 
 
+@pytest.mark.integration
 def test_every_table_is_keyed_by_doc_id_and_csv_documents_has_the_topic_columns(src, tmp_path):
     from welfare_nlp.research.frames import COLUMNS as FRAME_COLUMNS
 
@@ -133,6 +137,7 @@ def test_every_table_is_keyed_by_doc_id_and_csv_documents_has_the_topic_columns(
     assert [c for c, _ in COLUMNS["documents"]] == FRAME_COLUMNS["documents"]   # the same columns as frames
 
 
+@pytest.mark.integration
 def test_repeated_mentions_of_a_figure_are_kept_and_marked(extract):
     data = json.loads(extract(REPEATED, id="r").to_json())
     t = rows(data)
@@ -143,6 +148,7 @@ def test_repeated_mentions_of_a_figure_are_kept_and_marked(extract):
     assert sum(r["value"] for r in t["amounts"] if not r["repeat"]) == 380e9
 
 
+@pytest.mark.integration
 def test_frames_sums_without_repeats_count_each_figure_once(extract):
     pytest.importorskip("pandas")
     import welfare_nlp

@@ -1,5 +1,7 @@
 import pytest
 
+pytestmark = pytest.mark.integration
+
 CASES = [
     # text, [(name, title, organization)]
     ("عباس صادق زاده مدیر کل بهزیستی استان کرمان در سخنانی گفت : اشتغال مهم است .",

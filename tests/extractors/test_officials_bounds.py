@@ -8,6 +8,8 @@ from hypothesis import strategies as st
 
 from welfare_nlp.pipeline import extract
 
+pytestmark = pytest.mark.integration
+
 # invented words: names, titles, organisations, verbs of saying, ordinary words, quote marks
 WORDS = [
     "رضا", "کاظمی‌نیا", "مریم", "صالحی", "سید", "دکتر", "آقای", "وی", "او",

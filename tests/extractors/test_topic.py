@@ -9,6 +9,8 @@ from conftest import ROOT
 from welfare_nlp.extractors import topic
 from welfare_nlp.text.normalize import normalize_text
 
+pytestmark = pytest.mark.integration
+
 MODEL = ROOT / "models" / "topic"
 
 

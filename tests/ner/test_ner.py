@@ -7,6 +7,7 @@ from welfare_nlp.ner import component as ner
 from welfare_nlp.ner.pieces import MAX_PARAGRAPH
 
 pytestmark = pytest.mark.skipif(not ner.available(), reason="models/ner is not present")
+pytestmark = [pytestmark, pytest.mark.integration]
 
 
 def test_model_card_and_evaluation_ship_with_the_model():

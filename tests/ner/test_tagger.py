@@ -429,6 +429,7 @@ def _lm_corpus():
     return [["الف", "ب", "پ", "ت", "ث", "ج"], ["ج", "ث", "ت", "پ", "ب", "الف"]] * 16
 
 
+@pytest.mark.integration
 def test_pretraining_learns_to_predict_neighbouring_words(tmp_path):
     pytest.importorskip("torch")
     from welfare_nlp.training.tagger import pretrain_encoder

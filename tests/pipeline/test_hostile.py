@@ -13,6 +13,9 @@ from hypothesis import strategies as st
 from welfare_nlp.text import lexicon
 from test_offsets import _spans
 from welfare_nlp.errors import WelfareNLPError
+import pytest
+
+pytestmark = pytest.mark.integration
 
 # more examples for a local fuzzing session: WELFARE_FUZZ=10 runs ten times as many
 SCALE = int(os.environ.get("WELFARE_FUZZ", "1"))

@@ -11,6 +11,9 @@ from collections import Counter
 
 from conftest import ROBUSTNESS
 from test_hostile import BROKEN_HTML, CONTROLS, EDGE_NUMBERS, WORDS, check_record
+import pytest
+
+pytestmark = pytest.mark.integration
 
 N_LINES = 10_000
 N_FILES = 240

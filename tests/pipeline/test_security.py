@@ -29,6 +29,7 @@ def _pickle_file(path: Path, marker: Path) -> None:
     path.write_bytes(pickle.dumps(_Payload(marker)))
 
 
+@pytest.mark.integration
 def test_hf_model_directory_with_only_pickle_weights_is_refused(tmp_path):
     model, marker = tmp_path / "hf", tmp_path / "PWNED"
     model.mkdir()
@@ -41,6 +42,7 @@ def test_hf_model_directory_with_only_pickle_weights_is_refused(tmp_path):
     assert not marker.exists()
 
 
+@pytest.mark.integration
 def test_spacy_model_directory_with_a_pickle_is_refused_before_loading(tmp_path):
     import shutil
 
@@ -73,6 +75,7 @@ def test_topic_model_with_pickled_arrays_is_refused(tmp_path):
     assert not marker.exists()
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize("fmt,suffix", [("jsonl", ".jsonl"), ("csv", ""), ("parquet", "")])
 def test_ids_never_steer_where_files_are_written(tmp_path, fmt, suffix):
     from welfare_nlp.batch.runner import run
@@ -176,6 +179,7 @@ def test_directory_symlink_loops_are_read_once(tmp_path):
     assert [d.id for d in docs] == ["sub/a"]
 
 
+@pytest.mark.integration
 def test_a_pickle_under_an_innocent_name_is_refused_too(tmp_path):
     import shutil
 

@@ -10,6 +10,8 @@ import pytest
 from conftest import ROOT, SHARED, needs_shared
 from welfare_nlp.cli import main
 
+pytestmark = pytest.mark.integration
+
 SCORE = SHARED / "eval" / "score.py"
 
 

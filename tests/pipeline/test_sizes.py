@@ -9,6 +9,8 @@ from welfare_nlp.batch.runner import run
 from welfare_nlp.errors import DocumentTooLarge
 from welfare_nlp.pipeline import MAX_CHARS, extract
 
+pytestmark = pytest.mark.integration
+
 SMALL = "استاندار یزد محمد میرمحمدی گفت: ۲۰۰ نفر در این طرح شرکت کردند."
 
 

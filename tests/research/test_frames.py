@@ -26,6 +26,7 @@ def corpus(extract):
     return texts, [extract(t, id=i, published="2023-12-20") for i, t in texts.items()]
 
 
+@pytest.mark.integration
 def test_every_table_with_its_columns(extract):
     frames = to_frames([extract(TEXT, id="d1", published="2019-09-05")])
     assert tuple(frames) == TABLES
@@ -56,6 +57,7 @@ def test_every_table_with_its_columns(extract):
     assert frames.quotes.iloc[0]["speaker"] == "عباس صادق زاده"
 
 
+@pytest.mark.integration
 def test_offsets_give_the_text_in_every_item_table(corpus):
     texts, records = corpus
     frames = to_frames(records)
@@ -70,6 +72,7 @@ def test_offsets_give_the_text_in_every_item_table(corpus):
             assert texts[row.doc_id][row.start:row.end] == row.text, (name, row)
 
 
+@pytest.mark.integration
 def test_same_rows_as_the_csv_tables(corpus):
     """documents, officials, amounts and head_counts are the rows `extract --format csv` writes, plus columns."""
     _, records = corpus
@@ -81,6 +84,7 @@ def test_same_rows_as_the_csv_tables(corpus):
         assert got == [{c: r.get(c) for c in cols} for r in expected], name
 
 
+@pytest.mark.integration
 def test_a_figure_without_a_province_of_its_own_takes_the_documents(extract):
     text = "نشست اشتغال در یزد برگزار شد\nمدیرکل گفت: در سراسر کشور ۵۰۰ نفر و در استان کرمان ۳۰۰ نفر شاغل شدند."
     h = to_frames([extract(text, id="p")]).head_counts
@@ -91,12 +95,14 @@ def test_a_figure_without_a_province_of_its_own_takes_the_documents(extract):
     assert extract(text, id="p").head_counts[0].province is None
 
 
+@pytest.mark.integration
 def test_events_take_the_month_of_publication_when_they_have_no_date(extract):
     rec = extract("نشست شورای اشتغال استان یزد برگزار شد.", id="x", published="2024-03-25")  # 5 Farvardin 1403
     ev = to_frames([rec]).events.iloc[0]
     assert (ev["jalali_year"], ev["jalali_month"], ev["month_from"]) == (1403, 1, "published")
 
 
+@pytest.mark.integration
 def test_error_rows_and_inputs_of_every_kind(tmp_path, extract):
     rec = extract(TEXT, id="d1")
     err = {"id": "bad", "version": "0.1.0", "error": {"code": "E001", "message": "empty document"}}
@@ -120,6 +126,7 @@ def test_a_bad_line_names_its_place(tmp_path):
         read_records(f)
 
 
+@pytest.mark.integration
 @needs_shared(SHARED / "seeds")
 def test_seeds_officials_table_has_names_titles_and_organisations(tmp_path):
     """`to_frames` on the shared seeds: the officials table against the seeds' gold records."""

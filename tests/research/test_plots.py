@@ -99,6 +99,7 @@ def test_empty_records_still_plot(tmp_path):
     assert all(p.stat().st_size > 1000 for p in paths.values())
 
 
+@pytest.mark.integration
 def test_the_plots_saved_as_png(tmp_path, extract):
     records = [extract(p.read_text(encoding="utf-8"), id=p.stem, published="2023-12-20")
                for p in sorted((ROOT / "corpus").glob("*.txt"))]
@@ -167,6 +168,7 @@ def test_events_chart_has_whole_number_ticks_and_says_how_many_events_have_no_da
     assert any("2" in t for t in notes)
 
 
+@pytest.mark.integration
 def test_money_by_purpose_splits_each_purpose_by_the_figures_own_province(extract):
     texts = ["مدیرکل بهزیستی استان یزد گفت: ۵۰ میلیارد تومان تسهیلات اشتغال پرداخت شد.",
              "مدیرکل بهزیستی استان کرمان گفت: ۳۰ میلیارد تومان تسهیلات اشتغال و ۲۰ میلیارد تومان وام مسکن "

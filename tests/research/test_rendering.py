@@ -7,6 +7,8 @@ import pytest
 import welfare_nlp
 from welfare_nlp.research.rendering import COLORS, HTML, marks, render
 
+pytestmark = pytest.mark.integration
+
 RAW = ("عباس صادق زاده مدير كل بهزيستي استان كرمان گفت: ۲۵۰۰نفر از مددجويان ۳۶۰ ميليارد تومان تسهیلات "
        "گرفتند و ۶۰ درصد آنها زنان بودند. <b>خبر</b> ۱۳ شهريور ۱۴۰۲")
 

@@ -10,6 +10,8 @@ from conftest import ROOT, SHARED, needs_shared
 from welfare_nlp.extractors import topic
 from welfare_nlp.training import topic as training
 
+pytestmark = pytest.mark.integration
+
 MODEL = ROOT / "models" / "topic"
 NEWS = SHARED / "data" / "news"
 
