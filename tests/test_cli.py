@@ -79,7 +79,7 @@ def test_console_summary_on_stderr(tmp_path):
     f.write_text(DOC_B, encoding="utf-8")
     out = subprocess.run([sys.executable, "-m", "welfare_nlp", "extract", str(f)], capture_output=True, text=True, check=True)
     assert json.loads(out.stdout)["id"] == "one"
-    assert "1 document, 1 record," in out.stderr and "1 documents" not in out.stderr
+    assert "1 document, 1 record," in out.stderr and "1 documents," not in out.stderr
 
 
 def test_train_ner_options_parse():

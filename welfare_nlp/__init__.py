@@ -17,12 +17,12 @@ from welfare_nlp.about import __version__
 
 if TYPE_CHECKING:  # what the names below are, for type checkers and editors
     from welfare_nlp.batch.readers import read_text
-    from welfare_nlp.pipeline import extract, extract_doc, load
+    from welfare_nlp.pipeline import extract, extract_doc, extract_many, load
     from welfare_nlp.record import json_schema
     from welfare_nlp.research.frames import read_records, to_frames
     from welfare_nlp.research.rendering import render
 
-__all__ = ["__version__", "load", "extract", "extract_doc", "json_schema", "read_records", "to_frames", "render",
+__all__ = ["__version__", "load", "extract", "extract_doc", "extract_many", "json_schema", "read_records", "to_frames", "render",
            "read_text"]
 # The normaliser is the submodule ``welfare_nlp.text.normalize`` (``welfare_nlp.text.normalize.normalize(text)``): a
 # function of the same name here would be replaced by the submodule as soon as anything imports it.
@@ -33,6 +33,7 @@ __all__ = ["__version__", "load", "extract", "extract_doc", "json_schema", "read
 # a file index; ``json_schema``: the record's; ``read_records``/``to_frames``: pandas tables (extra: research);
 # ``render``: displaCy HTML, right to left).
 _API = {"load": "welfare_nlp.pipeline", "extract": "welfare_nlp.pipeline", "extract_doc": "welfare_nlp.pipeline",
+        "extract_many": "welfare_nlp.pipeline",
         "json_schema": "welfare_nlp.record", "read_text": "welfare_nlp.batch.readers",
         "read_records": "welfare_nlp.research.frames", "to_frames": "welfare_nlp.research.frames",
         "render": "welfare_nlp.research.rendering"}
