@@ -178,3 +178,14 @@ def test_an_unnamed_role_that_speaks_is_the_person_named_later(rules):
     rec = rules(text)
     assert rec.officials and rec.officials[0].name == "علی رضایی"
     assert rec.head_counts[0].speaker == "علی رضایی"
+
+
+@pytest.mark.parametrize("text", ["هزینه به مبلغ", "به مبلغ", "۲۰ نفر، در مورد"])
+def test_tokens_of_a_stretch_that_ends_inside_a_multi_word_entry(text):
+    """A stretch between two figures may end with the first words of a lexicon phrase (found on real news:
+    the 2-word entry matched where a 3-word one was tried, past the end)."""
+    from welfare_nlp.extractors.attributes import _tokens
+
+    toks = _tokens(text, 0, len(text))
+    assert toks and toks[-1].end == len(text)
+    assert all(text[t.start:t.end].split() == t.text.split() for t in toks)

@@ -158,7 +158,8 @@ def _tokens(text: str, start: int, end: int) -> list[Tok]:
     while i < len(raw):
         w, s, e = raw[i]
         hit = next(((n, multi[seq]) for n in (3, 2)
-                    if (seq := tuple(x[0] for x in raw[i:i + n])) in multi), None) if w in _multi_first() else None
+                    if i + n <= len(raw) and (seq := tuple(x[0] for x in raw[i:i + n])) in multi),
+                   None) if w in _multi_first() else None
         if hit:
             n, role = hit
             out.append(Tok(" ".join(x[0] for x in raw[i:i + n]), s, raw[i + n - 1][2], role))
