@@ -18,6 +18,7 @@ models would otherwise give other results than a laptop. ``load(ner=None)`` runs
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 MAX_CHARS = 500_000
@@ -35,3 +36,12 @@ def model_dir(name: str) -> Path:
     there is one, else the checkout's ``models/<name>`` (which may not exist: see ``welfare_nlp.pipeline.require_models``)."""
     installed = INSTALLED / name
     return installed if installed.is_dir() else CHECKOUT / name
+
+
+def model_location(name: str, path: str | os.PathLike | None = None) -> Path:
+    """Where the model ``name`` (``"ner"`` or ``"topic"``) is read from: ``path`` if given (not ``"default"``),
+    else ``$WELFARE_NLP_<NAME>`` if set, else the shipped one (:func:`model_dir`)."""
+    if path not in (None, "default"):
+        return Path(path)
+    env = os.environ.get(f"WELFARE_NLP_{name.upper()}")
+    return Path(env) if env else model_dir(name)

@@ -25,7 +25,7 @@ from typing import Any, Iterable
 import numpy as np
 
 from welfare_nlp.errors import UnsafeModel
-from welfare_nlp.settings import model_dir
+from welfare_nlp.settings import model_dir, model_location
 from welfare_nlp.text.normalize import normalize_text
 
 NAME = "topic"
@@ -154,10 +154,7 @@ class TopicModel:
 
 
 def model_path(path: str | os.PathLike | None = None) -> Path:
-    if path not in (None, "default"):
-        return Path(path)
-    env = os.environ.get("WELFARE_NLP_TOPIC")
-    return Path(env) if env else DEFAULT_MODEL
+    return model_location("topic", path)
 
 
 def available(path: str | os.PathLike | None = None) -> bool:

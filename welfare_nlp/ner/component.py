@@ -27,7 +27,7 @@ from welfare_nlp.ner.hf import HFTokenClassifier
 from welfare_nlp.ner.pieces import MAX_PARAGRAPH, pieces as text_pieces
 from welfare_nlp.ner.tagger import token_offsets
 from welfare_nlp.text.context import DocContext, Entity
-from welfare_nlp.settings import model_dir
+from welfare_nlp.settings import model_dir, model_location
 
 NAME = "ner"
 DEFAULT_MODEL = model_dir("ner")  # installed (welfare_nlp/models/ner), else the checkout's models/ner
@@ -36,10 +36,7 @@ MAX_BATCH_TOKENS = 8_000
 
 
 def model_path(name: str | os.PathLike | None = None) -> Path:
-    if name not in (None, "default"):
-        return Path(name)
-    env = os.environ.get("WELFARE_NLP_NER")
-    return Path(env) if env else DEFAULT_MODEL
+    return model_location("ner", name)
 
 
 def available(path: str | os.PathLike | None = None) -> bool:
