@@ -13,33 +13,41 @@ from pathlib import Path
 
 from welfare_nlp.about import __version__
 from welfare_nlp.batch import distributed, runner
-from welfare_nlp.batch.readers import Fields
 from welfare_nlp.errors import WelfareNLPError
 from welfare_nlp.extractors.topic import keep
 from welfare_nlp.ner.component import get_model
 from welfare_nlp.record import json_schema
-from welfare_nlp.settings import MAX_CHARS
+from welfare_nlp.settings import FORMATS, MAX_BYTES, MAX_CHARS, MAX_EXPANSION, BatchOptions, Fields, OptionError
 from welfare_nlp.training import ner as ner_training
 from welfare_nlp.training import topic as topic_training
 from welfare_nlp.training.evaluate import evaluate, format_report
 
 
+def batch_options(args) -> BatchOptions:
+    """The settings of ``welfare-nlp extract``'s parsed ``args`` as one ``BatchOptions`` (``OptionError``)."""
+    return BatchOptions(jobs=args.jobs, fmt=args.format or "jsonl", gz=True if args.gzip else None,
+                        resume=args.resume, fields=Fields(id=args.id_field, text=args.text_field, date=args.date_field),
+                        max_chars=args.max_chars, max_bytes=args.max_bytes, max_expansion=args.max_expansion,
+                        progress=False if args.quiet else None, topic=args.topic.split(",") if args.topic else None)
+
+
 def _extract(args) -> int:
-    fields = Fields(id=args.id_field, text=args.text_field, date=args.date_field)
-    fmt = args.format or "jsonl"
-    topic = args.topic.split(",") if args.topic else None
-    if topic:
+    if args.topic:
         try:
-            keep({}, topic)  # checks the names
+            keep({}, args.topic.split(","))  # checks the names
         except ValueError as exc:
             print(f"welfare-nlp: --topic: {exc}", file=sys.stderr)
             return 2
+    try:
+        options = batch_options(args)
+    except OptionError as exc:
+        flag = {"fmt": "--format"}.get(exc.option, "--" + exc.option.replace("_", "-"))  # max_chars: --max-chars
+        problem = f"must be at least {exc.least:,}, not {exc.value}" if exc.least is not None else exc.problem
+        print(f"welfare-nlp: {flag} {problem}", file=sys.stderr)
+        return 2
     run = distributed.run if args.scheduler else runner.run
     try:
-        summary = run(args.paths, args.output, jobs=args.jobs, fmt=fmt, gz=True if args.gzip else None,
-                      resume=args.resume, fields=fields, max_chars=args.max_chars, max_bytes=args.max_bytes,
-                      max_expansion=args.max_expansion, progress=False if args.quiet else None, topic=topic,
-                      **({"scheduler": args.scheduler} if args.scheduler else {}))
+        summary = run(args.paths, args.output, options, **({"scheduler": args.scheduler} if args.scheduler else {}))
     except WelfareNLPError as exc:
         print(f"welfare-nlp: {exc.message} [{exc.code}]", file=sys.stderr)
         return 2
@@ -140,7 +148,7 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("-o", "--output", default="-",
                     help="output .jsonl or .jsonl.gz (default, or -: standard output); a directory for csv/parquet "
                          "tables (an output ending in .csv or .parquet is that format)")
-    ex.add_argument("--format", choices=["jsonl", "csv", "parquet"], default=None,
+    ex.add_argument("--format", choices=list(FORMATS), default=None,
                     help="jsonl (default), or csv/parquet tables: documents, officials, amounts, head_counts "
                          "(default: the output's suffix, else jsonl; a suffix naming another format is refused)")
     ex.add_argument("--gzip", action="store_true", help="gzip the JSON Lines (implied by an output ending in .gz)")
@@ -151,10 +159,10 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--date-field", default=None, help="publication date field (default published, else date)")
     ex.add_argument("--max-chars", type=int, default=MAX_CHARS,
                     help="longest document accepted (characters, default 500,000); longer ones get an E003 line")
-    ex.add_argument("--max-bytes", type=int, default=64 * 1024 * 1024,
+    ex.add_argument("--max-bytes", type=int, default=MAX_BYTES,
                     help="largest file, input line or archive record read (bytes, default 67,108,864 = 64 MiB); "
                          "larger ones get an E003 line")
-    ex.add_argument("--max-expansion", type=int, default=200,
+    ex.add_argument("--max-expansion", type=int, default=MAX_EXPANSION,
                     help="a .gz input may expand to at most this many times its size (default 200)")
     ex.add_argument("--scheduler", default=None, metavar="ADDRESS",
                     help="run on a Dask cluster (tcp://host:8786) instead of local processes")

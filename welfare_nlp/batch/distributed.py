@@ -16,28 +16,34 @@ import time
 from collections import deque
 from typing import Iterable, Iterator
 
-from welfare_nlp.batch.runner import (Outcome, Summary, _batched, consume, one_blas_thread, open_writer, pending,
-                                      process_many, progress_bar)
-from welfare_nlp.batch.readers import Fields, InputDoc
+from welfare_nlp.batch.runner import (Outcome, Summary, _batched, check_topic, consume, one_blas_thread, open_writer,
+                                      pending, process_many, progress_bar)
+from welfare_nlp.batch.readers import InputDoc
 from welfare_nlp.errors import import_extra
 from welfare_nlp.pipeline import default_nlp
-from welfare_nlp.settings import MAX_BYTES, MAX_CHARS, MAX_EXPANSION
+from welfare_nlp.settings import BatchOptions
 
 
-def _extract_partition(docs: Iterable[InputDoc], max_chars: int, fmt: str, topic=None) -> list[Outcome]:
-    """One partition's outcomes, in batches of 16 through the worker's pipeline (loaded once per worker)."""
+def _extract_partition(docs: Iterable[InputDoc], options: BatchOptions) -> list[Outcome]:
+    """One partition's outcomes, in batches of ``options.chunksize`` through the worker's pipeline (loaded once
+    per worker)."""
     with one_blas_thread():
-        return [out for batch in _batched(docs, 16) for out in process_many(batch, default_nlp(), max_chars, fmt, topic)]
+        return [out for batch in _batched(docs, options.chunksize)
+                for out in process_many(batch, default_nlp(), options)]
 
 
-def extract_bag(docs: Iterable[InputDoc], *, max_chars: int = MAX_CHARS, fmt: str = "jsonl",
-                npartitions: int | None = None, topic=None):
+def extract_bag(docs: Iterable[InputDoc], options: BatchOptions | None = None, *, npartitions: int | None = None,
+                **overrides):
     """A ``dask.bag.Bag`` of the :class:`~welfare_nlp.batch.runner.Outcome` of each document (read with
-    ``read_inputs(..., prepare=False)``: decoding and HTML extraction run on the workers too)."""
+    ``read_inputs(..., prepare=False)``: decoding and HTML extraction run on the workers too). Of ``options``
+    (a :class:`~welfare_nlp.settings.BatchOptions`; keyword arguments named like its fields override it) the
+    workers use ``max_chars``, ``fmt``, ``topic`` and ``chunksize``."""
+    options = BatchOptions.of(options, **overrides)
+    check_topic(options.topic)
     db = import_extra("dask.bag", "batch", "running on Dask")  # the batch extra, 0.2 s to import; E018 names it
     docs = list(docs)
     return db.from_sequence(docs, npartitions=max(1, min(npartitions or 1, len(docs)))).map_partitions(
-        _extract_partition, max_chars=max_chars, fmt=fmt, topic=topic)
+        _extract_partition, options=options)
 
 
 def _windows(docs: Iterator[InputDoc], size: int) -> Iterator[list[InputDoc]]:
@@ -48,25 +54,26 @@ def _windows(docs: Iterator[InputDoc], size: int) -> Iterator[list[InputDoc]]:
         yield window
 
 
-def run(paths: Iterable[str], output: str | None = None, *, scheduler, jobs: int = 1, fmt: str = "jsonl",
-        gz: bool | None = None, resume: bool = False, fields: Fields | None = None,
-        max_chars: int = MAX_CHARS, max_bytes: int = MAX_BYTES, progress: bool | None = None,
-        limit: int | None = None, window: int = 256, log=None, topic=None,
-        max_expansion: int = MAX_EXPANSION) -> Summary:
-    """``batch.run`` on the Dask cluster at ``scheduler`` (an address, or a ``distributed.Client``);
-    ``jobs`` is ignored: the cluster's workers are the jobs."""
+def run(paths: Iterable[str], output: str | None = None, options: BatchOptions | None = None, *, scheduler,
+        log=None, **overrides) -> Summary:
+    """``batch.run`` on the Dask cluster at ``scheduler`` (an address, or a ``distributed.Client``), with the
+    settings of ``options`` (a :class:`~welfare_nlp.settings.BatchOptions`) and ``overrides`` by name, as
+    ``batch.run`` takes them. ``options.window`` documents go to the cluster at a time, in batches of
+    ``options.chunksize`` within a partition; ``jobs`` and ``recycle`` are not used: the cluster's workers are
+    the jobs."""
+    options = BatchOptions.of(options, **overrides)
+    check_topic(options.topic)
     Client = import_extra("distributed", "batch", "--scheduler (a Dask cluster)").Client  # batch extra, 0.4 s; E018
     client = scheduler if isinstance(scheduler, Client) else Client(scheduler)
-    writer = open_writer(output, fmt, resume=resume, gz=gz)
+    writer = open_writer(output, options.fmt, resume=options.resume, gz=options.gz)
     summary = Summary(earlier_errors=writer.earlier_errors)
-    todo = pending(list(paths), fields or Fields(), max_bytes, limit, writer.done, summary, max_expansion)
+    todo = pending(list(paths), options, writer.done, summary)
     nparts = 2 * max(1, sum(client.nthreads().values()))
 
     def outcomes() -> Iterator[Outcome]:
         in_flight: deque = deque()
-        for win in _windows(todo, window):
-            in_flight.append(client.compute(extract_bag(win, max_chars=max_chars, fmt=fmt, npartitions=nparts,
-                                                        topic=topic)))
+        for win in _windows(todo, options.window):
+            in_flight.append(client.compute(extract_bag(win, options, npartitions=nparts)))
             if len(in_flight) == 2:
                 yield from in_flight.popleft().result()
         while in_flight:
@@ -74,7 +81,7 @@ def run(paths: Iterable[str], output: str | None = None, *, scheduler, jobs: int
 
     t0 = time.perf_counter()
     try:
-        with progress_bar(progress) as bar:
+        with progress_bar(options.progress) as bar:
             consume(outcomes(), writer, summary, bar, log)
     finally:
         summary.seconds = time.perf_counter() - t0

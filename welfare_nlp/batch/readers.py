@@ -47,7 +47,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from welfare_nlp.settings import MAX_BYTES, MAX_EXPANSION
+from welfare_nlp.settings import MAX_BYTES, MAX_EXPANSION, Fields  # Fields: defined in settings, used from here too
 from welfare_nlp.errors import (ArchiveUnreadable, BadInputLine, BadTableRow, DecodeFailed, DocumentTooLarge, ExpansionLimit,
                      InputNotFound, NoMainText, WelfareNLPError, import_extra)
 
@@ -69,17 +69,6 @@ class InputDoc:
     kind: str = "text"  # "text" or "html": what raw holds
     charset: str | None = None  # declared charset (HTTP Content-Type), a hint for decode()
     url: str | None = None
-
-
-@dataclass(frozen=True)
-class Fields:
-    """Names of the id, text and date fields of ``.jsonl`` objects and CSV columns.
-
-    ``date=None`` looks for ``published``, then ``date``. A dotted name (``meta.date``) reaches
-    into nested objects when no key has the whole name."""
-    id: str = "id"
-    text: str = "text"
-    date: str | None = None
 
 
 # ---------------------------------------------------------------- encodings

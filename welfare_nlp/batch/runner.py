@@ -1,6 +1,10 @@
 """Batch extraction over archives: a stream of documents through N worker processes into one output.
 
-    summary = run(["archive.jsonl.gz", "pages/"], "out.jsonl.gz", jobs=2, resume=True)
+    summary = run(["archive.jsonl.gz", "pages/"], "out.jsonl.gz", BatchOptions(jobs=2, resume=True))
+    summary = run(["archive.jsonl.gz", "pages/"], "out.jsonl.gz", jobs=2, resume=True)  # the same
+
+* Settings: one :class:`~welfare_nlp.settings.BatchOptions` (jobs, format, resume, limits, ...), passed whole
+  to the workers; keyword arguments of ``run`` named like its fields override it.
 
 * Every input document gives exactly one output row: its record or ``{"id", "error": {"code", "message"}}``.
 * Streaming: documents are read one at a time, at most a few per worker are in flight, results are
@@ -40,14 +44,12 @@ except ImportError:
     threadpool_limits = None
 
 from welfare_nlp.errors import DocumentTooLarge, ExtractionFailed, OutputNotResumable, WelfareNLPError
-from welfare_nlp.settings import MAX_BYTES, MAX_CHARS, MAX_EXPANSION
-from welfare_nlp.batch.readers import Fields, InputDoc, prepare, read_inputs
+from welfare_nlp.settings import FORMATS, BatchOptions, Fields  # noqa: F401  # Fields: imported from here too
+from welfare_nlp.batch.readers import InputDoc, prepare, read_inputs
 from welfare_nlp.batch.tables import open_tables, rows
 from welfare_nlp.extractors.topic import keep
 from welfare_nlp.pipeline import default_nlp, extract_many, require_models
 from welfare_nlp.record import ErrorInfo, ErrorRecord
-
-FORMATS = ("jsonl", "csv", "parquet")
 
 
 @dataclass
@@ -109,7 +111,7 @@ def _plural(n: int, noun: str) -> str:
 
 
 # ---------------------------------------------------------------- one document (in a worker)
-_WORKER: dict = {}
+_WORKER: dict = {}  # in a worker process: its pipeline ("nlp") and the run's BatchOptions ("options")
 
 
 def one_blas_thread():
@@ -121,19 +123,28 @@ def one_blas_thread():
     return threadpool_limits(limits=1, user_api="blas")
 
 
-def _init_worker(max_chars: int, fmt: str, ignore_sigint: bool = True, topic=None) -> None:
+def _init_worker(options: BatchOptions, ignore_sigint: bool = True) -> None:
     """Pool initializer: load the pipeline once for this process, one BLAS thread."""
     if ignore_sigint:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    _WORKER.update(nlp=default_nlp(), max_chars=max_chars, fmt=fmt, topic=topic, blas=one_blas_thread())
+    _WORKER.update(nlp=default_nlp(), options=options, blas=one_blas_thread())
 
 
-def process_many(docs: list[InputDoc], nlp, max_chars: int = MAX_CHARS, fmt: str = "jsonl",
-                 topic=None) -> list[Outcome]:
+def check_topic(topic) -> None:
+    """A ``ValueError`` naming the unknown ones if ``topic`` (a ``BatchOptions.topic``) holds a name that
+    is not a coarse topic (see ``welfare_nlp.extractors.topic.keep``)."""
+    if topic:
+        keep({}, topic)
+
+
+def process_many(docs: list[InputDoc], nlp, options: BatchOptions | None = None, **overrides) -> list[Outcome]:
     """The outcomes of several documents, in order: each prepared (decoded, HTML main text),
     extracted (together, see ``pipeline.extract_many``), encoded for the output format. Never raises
-    for a bad document. With ``topic`` (a coarse topic or several, see ``welfare_nlp.extractors.topic.keep``) a
-    record on another topic is ``filtered`` and not written; error rows always are."""
+    for a bad document. Of ``options`` (:class:`~welfare_nlp.settings.BatchOptions`; keyword arguments
+    named like its fields override it) this uses ``max_chars``, ``fmt`` and ``topic``: with ``topic`` (a coarse
+    topic or several, see ``welfare_nlp.extractors.topic.keep``) a record on another topic is ``filtered`` and
+    not written; error rows always are."""
+    options = BatchOptions.of(options, **overrides)
     prepared: list[InputDoc] = []
     errors: list[WelfareNLPError | None] = []
     for doc in docs:
@@ -149,8 +160,9 @@ def process_many(docs: list[InputDoc], nlp, max_chars: int = MAX_CHARS, fmt: str
         errors.append(err)
     todo = [d for d, e in zip(prepared, errors) if e is None]
     results = iter(extract_many(((d.text, d.id, d.published) for d in todo), nlp=nlp, batch_size=max(1, len(todo)),
-                                max_chars=max_chars))
-    return [_outcome(doc, err if err is not None else next(results), fmt, topic) for doc, err in zip(prepared, errors)]
+                                max_chars=options.max_chars))
+    return [_outcome(doc, err if err is not None else next(results), options.fmt, options.topic)
+            for doc, err in zip(prepared, errors)]
 
 
 def _outcome(doc: InputDoc, result, fmt: str, topic) -> Outcome:
@@ -180,7 +192,7 @@ def _outcome(doc: InputDoc, result, fmt: str, topic) -> Outcome:
 
 
 def _work_many(docs: list[InputDoc]) -> list[Outcome]:
-    return process_many(docs, _WORKER["nlp"], _WORKER["max_chars"], _WORKER["fmt"], _WORKER.get("topic"))
+    return process_many(docs, _WORKER["nlp"], _WORKER["options"])
 
 
 def _batched(items: Iterable, n: int) -> Iterator[list]:
@@ -315,7 +327,9 @@ def _bounded(docs: Iterable[InputDoc], slots: threading.Semaphore, stop: threadi
         yield doc
 
 
-def _pool(jobs: int, max_chars: int, fmt: str, tasks_per_worker: int | None = None, topic=None):
+def _pool(options: BatchOptions):
+    """``options.jobs`` worker processes, each replaced after about ``options.recycle`` documents."""
+    tasks_per_worker = -(-options.recycle // options.chunksize) if options.recycle else None  # tasks: chunks
     methods = mp.get_all_start_methods()
     ctx = mp.get_context("forkserver" if "forkserver" in methods else "spawn")
     if ctx.get_start_method() == "forkserver":
@@ -326,7 +340,7 @@ def _pool(jobs: int, max_chars: int, fmt: str, tasks_per_worker: int | None = No
     main = threading.current_thread() is threading.main_thread()
     old = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
     try:
-        return ctx.Pool(jobs, initializer=_init_worker, initargs=(max_chars, fmt, True, topic),
+        return ctx.Pool(options.jobs, initializer=_init_worker, initargs=(options, True),
                         maxtasksperchild=tasks_per_worker)
     finally:
         if main:
@@ -347,14 +361,14 @@ def _count_in_background(paths, fields, bar, limit: int | None = None, done=()) 
     return thread
 
 
-def pending(paths: list[str], fields: Fields, max_bytes: int, limit: int | None, done: set[str],
-            summary: Summary, max_expansion: int = MAX_EXPANSION) -> Iterator[InputDoc]:
-    """The documents to process: read unprepared, the first ``limit``, those not ``done`` (counted as
-    skipped); files of other kinds in input directories go to ``summary.ignored``."""
-    docs: Iterable[InputDoc] = read_inputs(paths, fields, max_bytes=max_bytes, prepare=False,
-                                           max_expansion=max_expansion, ignored=summary.ignored)
-    if limit is not None:
-        docs = itertools.islice(docs, limit)
+def pending(paths: list[str], options: BatchOptions, done: set[str], summary: Summary) -> Iterator[InputDoc]:
+    """The documents to process: read unprepared (with ``options.fields``, ``max_bytes`` and ``max_expansion``),
+    the first ``options.limit``, those not ``done`` (counted as skipped); files of other kinds in input
+    directories go to ``summary.ignored``."""
+    docs: Iterable[InputDoc] = read_inputs(paths, options.fields, max_bytes=options.max_bytes, prepare=False,
+                                           max_expansion=options.max_expansion, ignored=summary.ignored)
+    if options.limit is not None:
+        docs = itertools.islice(docs, options.limit)
     for doc in docs:
         if doc.id in done:
             summary.skipped += 1
@@ -418,29 +432,31 @@ class _ctrl_c_between_documents:
             signal.signal(signal.SIGINT, self._old)
 
 
-def run(paths: Iterable[str], output: str | None = None, *, jobs: int = 1, fmt: str = "jsonl",
-        gz: bool | None = None, resume: bool = False, fields: Fields | None = None,
-        max_chars: int = MAX_CHARS, max_bytes: int = MAX_BYTES, progress: bool | None = None,
-        limit: int | None = None, chunksize: int = 16, recycle: int | None = 20_000,
+def run(paths: Iterable[str], output: str | None = None, options: BatchOptions | None = None, *,
         log: Callable[[str], None] | None = None, on_outcome: Callable[[Outcome], None] | None = None,
-        nlp=None, topic=None, max_expansion: int = MAX_EXPANSION) -> Summary:
-    """Extract every document of ``paths`` into ``output``; see the module docstring.
+        nlp=None, **overrides) -> Summary:
+    """Extract every document of ``paths`` into ``output`` with the settings of ``options`` (a
+    :class:`~welfare_nlp.settings.BatchOptions`, default: its defaults); see the module docstring.
+    ``overrides`` are settings by name (``run(paths, out, jobs=2, resume=True)``), over ``options``;
+    an unknown name is a ``TypeError``, a value that cannot be used a ``ValueError``.
 
-    ``recycle``: a worker process is replaced by a fresh one (pipeline loaded anew) after about so
-    many documents, which bounds the growth of spaCy's string store over a long archive (a second
+    Settings: ``recycle``: a worker process is replaced by a fresh one (pipeline loaded anew) after about
+    so many documents, which bounds the growth of spaCy's string store over a long archive (a second
     or so per replacement; ``None``: never). ``jobs=1`` runs in this process and is not recycled.
+    ``progress``: a bar on standard error (``None``: only when it is a terminal); ``limit`` stops after so
+    many documents read (skipped ones included); ``topic`` keeps only records on that topic (others are
+    counted, not written: a resumed run reads them again).
 
-    ``progress``: a bar on standard error (``None``: only when it is a terminal); ``log`` gets a
-    line per failed document (default: standard error); ``limit`` stops after so many documents
-    read (skipped ones included); ``on_outcome`` sees each result after it is written; ``topic``
-    keeps only records on that topic (others are counted, not written: a resumed run reads them again).
+    ``log`` gets a line per failed document (default: standard error); ``on_outcome`` sees each result
+    after it is written; ``nlp``: the pipeline for ``jobs=1`` (default: the shipped one).
     Ctrl-C stops the run cleanly: the summary comes back with ``interrupted`` set (``resume`` continues).
     A path ``"-"`` is standard input."""
+    options = BatchOptions.of(options, **overrides)
+    check_topic(options.topic)
     paths = list(paths)
-    fields = fields or Fields()
-    writer = open_writer(output, fmt, resume=resume, gz=gz)
+    writer = open_writer(output, options.fmt, resume=options.resume, gz=options.gz)
     summary = Summary(earlier_errors=writer.earlier_errors)
-    todo = pending(paths, fields, max_bytes, limit, writer.done, summary, max_expansion)
+    todo = pending(paths, options, writer.done, summary)
     pool, slots, stop = None, None, threading.Event()
     t0 = time.perf_counter()
     try:
@@ -450,17 +466,18 @@ def run(paths: Iterable[str], output: str | None = None, *, jobs: int = 1, fmt: 
             require_models()
         if first is None:
             outcomes = iter(())
-        elif jobs > 1:
-            pool = _pool(jobs, max_chars, fmt, -(-recycle // chunksize) if recycle else None, topic)
-            slots = threading.Semaphore(max(64, 4 * jobs * chunksize))
-            batches = pool.imap(_work_many, _batched(_bounded(todo, slots, stop), chunksize), 1)
+        elif options.jobs > 1:
+            pool = _pool(options)
+            slots = threading.Semaphore(max(64, 4 * options.jobs * options.chunksize))
+            batches = pool.imap(_work_many, _batched(_bounded(todo, slots, stop), options.chunksize), 1)
             outcomes = itertools.chain.from_iterable(batches)
         else:
             if nlp is None:
                 nlp = default_nlp()
             outcomes = itertools.chain.from_iterable(
-                process_many(batch, nlp, max_chars, fmt, topic) for batch in _batched(todo, chunksize))
-        with progress_bar(progress, paths, fields, writer.done, limit) as bar, one_blas_thread():
+                process_many(batch, nlp, options) for batch in _batched(todo, options.chunksize))
+        with progress_bar(options.progress, paths, options.fields, writer.done, options.limit) as bar, \
+                one_blas_thread():
             consume(outcomes, writer, summary, bar, log, on_outcome, slots)
     except KeyboardInterrupt:  # Ctrl-C: what is written stands (whole lines); --resume continues
         summary.interrupted = True
