@@ -102,7 +102,7 @@ class BatchOptions:
     max_expansion: int = MAX_EXPANSION  # a .gz input expands to at most this many times its size, else E015
     progress: bool | None = None  # a progress bar on standard error; None: only when it is a terminal
     limit: int | None = None  # stop after so many documents read (skipped ones included); None: all
-    chunksize: int = 16  # documents per batch sent to a worker (the NER model runs on a whole batch)
+    chunksize: int = 64  # documents per batch sent to a worker (the NER model reads a whole batch at once)
     recycle: int | None = 20_000  # replace a worker process after about so many documents; None or 0: never
     topic: tuple[str, ...] | None = None  # keep only records on these coarse topics (a name, or several)
     window: int = 256  # documents per window sent to a Dask cluster

@@ -42,6 +42,30 @@ def test_features_of_short_and_empty_texts(text):
         assert idx.min() >= 0 and idx.max() < topic.DEFAULT_CONFIG["buckets"]
 
 
+def _plain_ngram_hashes(ids, n, seed):
+    """The definition: h = seed + n, then h = h * prime + id for each id of the n-gram, wrapping at 2**64."""
+    out = []
+    for i in range(len(ids) - n + 1):
+        h = seed + n
+        for x in ids[i:i + n]:
+            h = (h * 0x100000001B3 + int(x)) % 2 ** 64
+        out.append(h)
+    return topic._mix(np.array(out, dtype=np.uint64))
+
+
+@pytest.mark.parametrize("length, sizes, seed", [
+    (3, [3], 2000), (5, [3, 4, 5], 2000), (40, [3, 4, 5], 2000), (2, [1, 2], 1000), (9, [2], 7), (1, [1], 1000),
+])
+def test_ngram_hashes_equal_the_definition(length, sizes, seed):
+    ids = np.random.default_rng(length).integers(0, 2 ** 32, length).astype(np.uint64)
+    got = topic._ngram_hash_sets(ids, sizes, seed)
+    assert len(got) == len(sizes)
+    for n, h in zip(sizes, got):
+        assert np.array_equal(h, _plain_ngram_hashes(ids, n, seed))
+    other = topic._ngram_hash_sets(ids, sizes, seed + 1)     # negative: another seed, other hashes
+    assert not any(np.array_equal(a, b) for a, b in zip(got, other))
+
+
 def test_features_are_deterministic_and_ignore_the_agency_byline():
     a = "به گزارش خبرنگار ورزشی خبرگزاری فارس، تیم ملی کشتی در مسابقات جهانی شرکت می‌کند."
     b = "به گزارش خبرگزاری فارس، تیم ملی کشتی در مسابقات جهانی شرکت می‌کند."

@@ -335,7 +335,7 @@ def _plain_viterbi(head, em):
 
 @pytest.mark.parametrize("scheme", ["a", "b"])
 def test_fast_path_equals_a_plain_reference(pair, scheme):
-    """Emissions and tags of the batched network (projections cached, gates reordered and halved,
+    """Emissions and tags of the batched network (projections cached, gates reordered and scaled for exp,
     sentences longest first without padding steps, vectorised Viterbi) against a one-sentence, one-step,
     float64 computation straight from the saved weights."""
     _, tagger, path = pair

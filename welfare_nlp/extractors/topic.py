@@ -62,12 +62,23 @@ def _mix(h):
     return h ^ (h >> np.uint64(31))
 
 
-def _ngram_hashes(ids, n: int, seed: int):
-    """One mixed 64-bit hash per n-gram of ``ids`` (word hashes or code points); ``seed`` keeps kinds apart."""
-    h = np.full(len(ids) - n + 1, np.uint64(seed + n))
-    for k in range(n):
-        h = h * np.uint64(0x100000001B3) + ids[k:len(ids) - n + 1 + k]
-    return _mix(h)
+_PRIME = np.uint64(0x100000001B3)
+
+
+def _ngram_hash_sets(ids, sizes: list[int], seed: int) -> list:
+    """For each n of ``sizes`` (ascending, each <= len(ids)), one mixed 64-bit hash per n-gram of ``ids``
+    (word hashes or code points): h = seed + n, then h = h * prime + id for each id of the n-gram (uint64,
+    wrapping); ``seed`` keeps kinds apart. Computed without the loop per n: the hash of a k-gram without
+    the seed's part, times the prime, plus the next id, is that of the (k + 1)-gram, and the seed's part
+    is (seed + n) * prime ** n."""
+    out, poly, k = [], ids, 1                  # poly: the hashes of the k-grams without the seed's part
+    with np.errstate(over="ignore"):
+        for n in sizes:
+            while k < n:
+                poly = poly[:-1] * _PRIME + ids[k:]
+                k += 1
+            out.append(_mix(poly + np.uint64(seed + n) * _PRIME ** np.uint64(n)))
+    return out
 
 
 def clean(text: str, max_chars: int) -> str:
@@ -88,26 +99,34 @@ def featurize(text: str, config: dict | None = None):
         cps = np.frombuffer(letters.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
         for ids, sizes, seed, weight in ((wh, cfg["word_ngrams"], 1000, cfg["word_weight"]),
                                          (cps, cfg["char_ngrams"], 2000, cfg["char_weight"])):
-            for n in sizes:
-                if len(ids) >= n:
-                    parts.append(_ngram_hashes(ids, n, seed) % D)
-                    weights.append(weight)
+            sizes = sorted(n for n in sizes if len(ids) >= n)
+            for h in _ngram_hash_sets(ids, sizes, seed):
+                parts.append(h % D)
+                weights.append(weight)
     if not parts:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
     idx_all, val_all = [], []
     for p, w in zip(parts, weights):
-        u, c = np.unique(p.astype(np.int64), return_counts=True)
-        v = (1.0 + np.log(c)).astype(np.float64)
+        u, c = _runs(np.sort(p.astype(np.int64)))
+        v = (1.0 + np.log(np.diff(c, append=len(p)))).astype(np.float64)
         v *= w / np.linalg.norm(v)
         idx_all.append(u)
         val_all.append(v)
     idx = np.concatenate(idx_all)
-    val = np.concatenate(val_all)
-    u, inv = np.unique(idx, return_inverse=True)
-    out = np.zeros(len(u), dtype=np.float64)
-    np.add.at(out, inv, val)
+    order = np.argsort(idx, kind="stable")      # a bucket's values summed in the order of the parts
+    u, starts = _runs(idx[order])
+    out = np.add.reduceat(np.concatenate(val_all)[order], starts)
     out /= np.linalg.norm(out) or 1.0
     return u, out.astype(np.float32)
+
+
+def _runs(sorted_keys):
+    """(distinct keys, index of each one's first place) of a sorted, non-empty array."""
+    first = np.empty(len(sorted_keys), dtype=bool)
+    first[0] = True
+    np.not_equal(sorted_keys[1:], sorted_keys[:-1], out=first[1:])
+    starts = np.flatnonzero(first)
+    return sorted_keys[starts], starts
 
 
 # ---------------------------------------------------------------- the model

@@ -169,6 +169,7 @@ class Head:
         s_mask, t_mask = allowed_moves(len(self.labels))
         self.start = w[f"crf_start_{name}"] + s_mask
         self.trans = w[f"crf_trans_{name}"] + t_mask
+        self.trans_to = np.ascontiguousarray(self.trans.T)   # (to, from), as Viterbi reads it
         self.end = w[f"crf_end_{name}"]
 
     def scores(self, feats: np.ndarray) -> np.ndarray:
@@ -203,14 +204,15 @@ class Head:
         lens = lengths[order]
         t_max = int(lens[0])
         live = np.searchsorted(-lens, -np.arange(t_max), side="left")   # sentences longer than t
-        trans = self.trans
+        trans_to = self.trans_to
         score = self.start + em[:, 0]
         back = np.empty((len(order), t_max, len(self.end)), dtype=np.intp)
         for t in range(1, t_max):
             n = int(live[t])
-            cand = score[:n, :, None] + trans                         # (n, from, to)
-            back[:n, t] = cand.argmax(axis=1)
-            score[:n] = cand.max(axis=1) + em[:n, t]
+            cand = score[:n, None, :] + trans_to                      # (n, to, from): the reduction runs along rows
+            best = cand.argmax(axis=2)
+            back[:n, t] = best
+            score[:n] = np.take_along_axis(cand, best[..., None], axis=2)[..., 0] + em[:n, t]
         last = (score + self.end).argmax(axis=1)
         best = np.empty((len(order), t_max), dtype=np.int64)
         best[np.arange(len(order)), lens - 1] = last
@@ -236,21 +238,23 @@ class BiLSTM:
     projections of the words it has read.
 
     - torch's gate order (input, forget, cell, output) becomes (input, forget, output, cell): the three
-      sigmoid gates side by side, so one ``tanh`` pass serves all four gates;
-    - the sigmoid gates' rows of every weight and bias are halved (sigmoid(z) = (tanh(z / 2) + 1) / 2;
-      halving is exact in floating point, so this gives bit for bit the numbers of halving z itself);
+      sigmoid gates side by side, so that one ``exp`` pass serves all four gates;
+    - every weight and bias is scaled so that the gates' pre-activations come out as -z for the sigmoid
+      gates and -2z for the cell: then ``1 / (1 + exp(.))`` gives sigmoid(z) for the first three and
+      sigmoid(2z) = (tanh(z) + 1) / 2 for the cell (numpy's ``exp`` costs 60% of its ``tanh``; scaling by
+      -1 and -2 is exact in floating point; the hidden states differ from the tanh form's by < 1e-5);
     - both directions' input maps side by side (D, 8H): one matrix product projects a word for both.
 
     The input projection of a word does not depend on its context, so it is computed once per distinct
     word and kept (``CACHE`` words; when full, the most used half stays)."""
 
-    CACHE = 12_288   # distinct words whose input projections are kept (12,288 x 8H floats: 48 MiB for H = 128)
+    CACHE = 32_768   # distinct words whose input projections are kept (32,768 x 8H floats: 128 MiB for H = 128)
 
     def __init__(self, w: dict, suffix: str):
         h = w[f"lstm_whh_f{suffix}"].shape[1]
         order = np.r_[0:2 * h, 3 * h:4 * h, 2 * h:3 * h]
-        scale = np.ones(4 * h, dtype="float32")
-        scale[:3 * h] = 0.5
+        scale = np.full(4 * h, -1.0, dtype="float32")     # sigmoid gates: exp(-z)
+        scale[3 * h:] = -2.0                                # the cell: exp(-2z)
         self.hidden = h
         self.w_in = np.ascontiguousarray(np.concatenate(
             [(w[f"lstm_wih_{d}{suffix}"][order] * scale[:, None]).T for d in "fb"], axis=1))       # (D, 8H)
@@ -258,29 +262,34 @@ class BiLSTM:
         self.whh = np.ascontiguousarray(np.stack(
             [(w[f"lstm_whh_{d}{suffix}"][order] * scale[:, None]).T for d in "fb"]))               # (2, H, 8H/2)
         self.rows: np.ndarray | None = None     # the cache, taken when first used
-        self.index: dict[str, int] = {}
-        self.uses: list[int] = []
+        self.index: dict[str, int] = {}         # word -> its row
+        self.uses: np.ndarray | None = None     # per row, how often it was read
 
     def _take_cache(self) -> np.ndarray:
         if self.rows is None:
-            # the cache's memory is written now, so a long run does not see it grow
-            self.rows = np.zeros((self.CACHE, 8 * self.hidden), dtype="float32")
+            # the cache's memory is written now (np.zeros alone would leave its pages to the first write),
+            # so a long run does not see it grow
+            self.rows = np.empty((self.CACHE, 8 * self.hidden), dtype="float32")
+            self.rows.fill(0.0)
+            self.uses = np.zeros(self.CACHE, dtype=np.int64)
+            self.index = {}
         return self.rows
 
     def projections(self, words: list[str], inputs) -> np.ndarray:
         """(len(words), 2, 4H): each distinct word's input projection, forward then backward (gates
-        i f o g, the sigmoid ones halved, bias added); ``inputs(list)`` gives the network inputs of words.
+        i f o g, scaled as the class says, bias added); ``inputs(list)`` gives the network inputs of words.
         Words not in the cache are computed together and kept while there is room (when it is full, the
         most used half of it stays)."""
         n = len(words)
         rows, index, uses = self._take_cache(), self.index, self.uses
         new = [w for w in words if w not in index]
         if new and len(index) + len(new) > self.CACHE:
-            keep = sorted(index, key=lambda w: uses[index[w]], reverse=True)[:self.CACHE // 2]
-            at = np.fromiter((index[w] for w in keep), dtype=np.int64, count=len(keep))
-            rows[:len(keep)] = rows[at]
-            self.uses = uses = [uses[i] for i in at.tolist()]
-            self.index = index = {w: i for i, w in enumerate(keep)}
+            at = np.argsort(-uses[:len(index)], kind="stable")[:self.CACHE // 2]   # the most used half, in row order on ties
+            by_row = list(index)                     # rows are given in insertion order
+            rows[:len(at)] = rows[at]
+            uses[:len(at)] = uses[at]
+            uses[len(at):] = 0
+            self.index = index = {by_row[i]: k for k, i in enumerate(at.tolist())}
             new = [w for w in words if w not in index]
         fresh = inputs(new) @ self.w_in + self.b_in if new else None
         room = min(self.CACHE - len(index), len(new))
@@ -288,11 +297,9 @@ class BiLSTM:
             at = len(index)
             rows[at:at + room] = fresh[:room]
             index.update(zip(new[:room], range(at, at + room)))
-            uses.extend([0] * room)
         if room == len(new):
-            got = np.fromiter((index[w] for w in words), dtype=np.int64, count=n)
-            for i in got.tolist():
-                uses[i] += 1
+            got = np.fromiter(map(index.__getitem__, words), dtype=np.int64, count=n)
+            np.add.at(uses, got, 1)
             return rows[got].reshape(n, 2, -1)
         out = np.empty((n, rows.shape[1]), dtype="float32")      # more new words than the cache keeps
         left = {w: i for i, w in enumerate(new[room:], start=room)}
@@ -323,25 +330,28 @@ class BiLSTM:
         g = np.empty((2, b, 4 * h), dtype="float32")
         tmp = np.empty((2, b, h), dtype="float32")
         whh = self.whh
-        tanh, matmul, multiply = np.tanh, np.matmul, np.multiply
-        for t, n in enumerate(live.tolist()):
-            fpos = offsets[:n] + t                # the token each sentence reads forward ...
-            bpos = last[:n] - t                   # ... and backward (from its own end)
-            gn, hn, cn, tn = g[:, :n], hs[:, :n], cs[:, :n], tmp[:, :n]
-            matmul(hn, whh, out=gn)
-            gn[0] += pf[rows[fpos]]
-            gn[1] += pb[rows[bpos]]
-            tanh(gn, out=gn)                      # sigmoid gates: tanh(z / 2) (their rows halved); the cell: tanh(z)
-            sg = gn[..., :3 * h]
-            sg += 1.0
-            sg *= 0.5
-            multiply(gn[..., 3 * h:], gn[..., :h], out=tn)   # candidate cell x input gate
-            cn *= gn[..., h:2 * h]                # forget gate
-            cn += tn
-            tanh(cn, out=hn)
-            hn *= gn[..., 2 * h:3 * h]            # output gate
-            out[fpos, :h] = hn[0]
-            out[bpos, h:] = hn[1]
+        tanh, exp, reciprocal, matmul, multiply = np.tanh, np.exp, np.reciprocal, np.matmul, np.multiply
+        with np.errstate(over="ignore"):          # exp(large) = inf gives 1 / (1 + inf) = 0, the sigmoid's limit
+            for t, n in enumerate(live.tolist()):
+                fpos = offsets[:n] + t            # the token each sentence reads forward ...
+                bpos = last[:n] - t               # ... and backward (from its own end)
+                gn, hn, cn, tn = g[:, :n], hs[:, :n], cs[:, :n], tmp[:, :n]
+                matmul(hn, whh, out=gn)
+                gn[0] += pf[rows[fpos]]
+                gn[1] += pb[rows[bpos]]
+                exp(gn, out=gn)
+                gn += 1.0
+                reciprocal(gn, out=gn)            # sigmoid(z) for i f o; sigmoid(2z) for the cell
+                cell = gn[..., 3 * h:]
+                cell *= 2.0
+                cell -= 1.0                       # tanh(z) = 2 sigmoid(2z) - 1
+                multiply(cell, gn[..., :h], out=tn)   # candidate cell x input gate
+                cn *= gn[..., h:2 * h]            # forget gate
+                cn += tn
+                tanh(cn, out=hn)
+                hn *= gn[..., 2 * h:3 * h]        # output gate
+                out[fpos, :h] = hn[0]
+                out[bpos, h:] = hn[1]
         return out
 
 
