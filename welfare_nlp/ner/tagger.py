@@ -206,7 +206,8 @@ class Head:
         live = np.searchsorted(-lens, -np.arange(t_max), side="left")   # sentences longer than t
         trans_to = self.trans_to
         score = self.start + em[:, 0]
-        back = np.empty((len(order), t_max, len(self.end)), dtype=np.intp)
+        k = len(self.end)
+        back = np.empty((len(order), t_max, k), dtype=np.int8 if k <= 127 else np.intp)   # a tag per cell: 1 byte
         for t in range(1, t_max):
             n = int(live[t])
             cand = score[:n, None, :] + trans_to                      # (n, to, from): the reduction runs along rows
@@ -275,11 +276,12 @@ class BiLSTM:
             self.index = {}
         return self.rows
 
-    def projections(self, words: list[str], inputs) -> np.ndarray:
-        """(len(words), 2, 4H): each distinct word's input projection, forward then backward (gates
-        i f o g, scaled as the class says, bias added); ``inputs(list)`` gives the network inputs of words.
-        Words not in the cache are computed together and kept while there is room (when it is full, the
-        most used half of it stays)."""
+    def projections(self, words: list[str], inputs) -> tuple[np.ndarray, np.ndarray]:
+        """``(table, at)``: each distinct word's input projection, forward then backward (gates i f o g,
+        scaled as the class says, bias added), is ``table[at[k]]`` (2, 4H) for ``words[k]``; the table is the
+        cache itself where every word is in it (no copy), else a new array. ``inputs(list)`` gives the network
+        inputs of words. Words not in the cache are computed together and kept while there is room (when it
+        is full, the most used half of it stays)."""
         n = len(words)
         rows, index, uses = self._take_cache(), self.index, self.uses
         new = [w for w in words if w not in index]
@@ -300,7 +302,7 @@ class BiLSTM:
         if room == len(new):
             got = np.fromiter(map(index.__getitem__, words), dtype=np.int64, count=n)
             np.add.at(uses, got, 1)
-            return rows[got].reshape(n, 2, -1)
+            return rows.reshape(len(rows), 2, -1), got
         out = np.empty((n, rows.shape[1]), dtype="float32")      # more new words than the cache keeps
         left = {w: i for i, w in enumerate(new[room:], start=room)}
         for k, w in enumerate(words):
@@ -309,7 +311,7 @@ class BiLSTM:
             else:
                 out[k] = rows[index[w]]
                 uses[index[w]] += 1
-        return out.reshape(n, 2, -1)
+        return out.reshape(n, 2, -1), np.arange(n)
 
     def run(self, proj: np.ndarray, rows: np.ndarray, offsets: np.ndarray, lengths: np.ndarray) -> np.ndarray:
         """The hidden states (N, 2H), forward then backward, of the N tokens of sentences read side by side.
@@ -423,7 +425,8 @@ class Tagger:
         index: dict[str, int] = {}
         rows = np.fromiter((index.setdefault(w, len(index)) for s in by_length for w in s), dtype=np.int64,
                            count=int(lengths.sum()))
-        proj = lstm.projections(list(index), self._word_inputs)
+        proj, at = lstm.projections(list(index), self._word_inputs)
+        rows = at[rows]                                             # each token's row of ``proj``
         sorted_lengths = lengths[order]
         offsets = np.zeros(len(order), dtype=np.int64)
         np.cumsum(sorted_lengths[:-1], out=offsets[1:])
