@@ -6,6 +6,7 @@ import io
 import json
 import os
 import pickle
+import shutil
 from pathlib import Path
 
 import pytest
@@ -42,14 +43,19 @@ def test_hf_model_directory_with_only_pickle_weights_is_refused(tmp_path):
     assert not marker.exists()
 
 
-@pytest.mark.integration
-def test_spacy_model_directory_with_a_pickle_is_refused_before_loading(tmp_path):
-    import shutil
-
+@pytest.fixture
+def model_copy(tmp_path) -> Path:
+    """A copy of the shipped NER model directory, to plant a pickle in."""
     if not ner.available():
         pytest.skip("models/ner is not present")
-    model, marker = tmp_path / "spacy_model", tmp_path / "PWNED"
+    model = tmp_path / "spacy_model"
     shutil.copytree(ner.model_path(), model)
+    return model
+
+
+@pytest.mark.integration
+def test_spacy_model_directory_with_a_pickle_is_refused_before_loading(model_copy, tmp_path):
+    model, marker = model_copy, tmp_path / "PWNED"
     _pickle_file(model / "welfare_tagger" / "extra.pkl", marker)
     with pytest.raises(UnsafeModel):
         ner.SpacyNER(model)
@@ -180,13 +186,8 @@ def test_directory_symlink_loops_are_read_once(tmp_path):
 
 
 @pytest.mark.integration
-def test_a_pickle_under_an_innocent_name_is_refused_too(tmp_path):
-    import shutil
-
-    if not ner.available():
-        pytest.skip("models/ner is not present")
-    model, marker = tmp_path / "spacy_model", tmp_path / "PWNED"
-    shutil.copytree(ner.model_path(), model)
+def test_a_pickle_under_an_innocent_name_is_refused_too(model_copy, tmp_path):
+    model, marker = model_copy, tmp_path / "PWNED"
     _pickle_file(model / "welfare_tagger" / "tagger.npz", marker)  # the weights file replaced by a pickle
     with pytest.raises(UnsafeModel):
         ner.SpacyNER(model)
