@@ -264,3 +264,41 @@ def test_package_extract_takes_what_pipeline_extract_takes_and_e003_speaks_libra
     assert main(["extract", str(f), "-o", str(out), "--max-chars", "50", "-q"]) == 1
     msg = json.loads(out.read_text(encoding="utf-8"))["error"]["message"]
     assert "--max-chars" in msg and "max_chars=None" not in msg
+
+
+class _Cycle:
+    def __init__(self):
+        self.me = self
+
+
+def test_few_collections_freezes_the_loaded_objects_collects_garbage_and_puts_settings_back():
+    import gc
+    import weakref
+
+    before, frozen = gc.get_threshold(), gc.get_freeze_count()
+    assert frozen == 0   # nothing in the test process freezes objects outside a run
+    with batch.few_collections(young=5_000):
+        assert gc.get_threshold() == (5_000, *before[1:])
+        assert gc.get_freeze_count() > 0
+        with batch.few_collections():            # a second run (another thread's) changes nothing ...
+            assert gc.get_threshold()[0] == 5_000
+        assert gc.get_threshold()[0] == 5_000    # ... and its end puts nothing back while the first runs
+        garbage = _Cycle()
+        dead = weakref.ref(garbage)
+        del garbage
+        kept = [[] for _ in range(3 * 5_000)]    # three thresholds' worth of new objects: the cycle is collected
+        assert dead() is None and len(kept) == 15_000
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0
+
+
+def test_few_collections_leaves_objects_frozen_by_someone_else_frozen():
+    import gc
+
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        with batch.few_collections():
+            pass
+        assert gc.get_freeze_count() >= frozen
+    finally:
+        gc.unfreeze()

@@ -16,8 +16,8 @@ import time
 from collections import deque
 from typing import Iterable, Iterator
 
-from welfare_nlp.batch.runner import (Outcome, Summary, _batched, check_topic, consume, one_blas_thread, open_writer,
-                                      pending, process_many, progress_bar)
+from welfare_nlp.batch.runner import (Outcome, Summary, _batched, check_topic, consume, few_collections,
+                                      one_blas_thread, open_writer, pending, process_many, progress_bar)
 from welfare_nlp.batch.readers import InputDoc
 from welfare_nlp.errors import import_extra
 from welfare_nlp.pipeline import default_nlp
@@ -26,10 +26,10 @@ from welfare_nlp.settings import BatchOptions
 
 def _extract_partition(docs: Iterable[InputDoc], options: BatchOptions) -> list[Outcome]:
     """One partition's outcomes, in batches of ``options.chunksize`` through the worker's pipeline (loaded once
-    per worker)."""
-    with one_blas_thread():
-        return [out for batch in _batched(docs, options.chunksize)
-                for out in process_many(batch, default_nlp(), options)]
+    per worker; the collector's settings of ``few_collections`` while it runs)."""
+    nlp = default_nlp()
+    with one_blas_thread(), few_collections():
+        return [out for batch in _batched(docs, options.chunksize) for out in process_many(batch, nlp, options)]
 
 
 def extract_bag(docs: Iterable[InputDoc], options: BatchOptions | None = None, *, npartitions: int | None = None,

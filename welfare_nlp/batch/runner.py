@@ -20,6 +20,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import gzip
 import itertools
 import json
@@ -123,11 +124,47 @@ def one_blas_thread():
     return threadpool_limits(limits=1, user_api="blas")
 
 
+GC_YOUNG_THRESHOLD = 10_000  # allocations between collections of the youngest generation during a run (Python: 700)
+_GC_LOCK = threading.Lock()
+_GC_STATE: dict = {"depth": 0, "old": None, "frozen": 0}   # runs inside few_collections now; what was before the first
+
+
+@contextlib.contextmanager
+def few_collections(young: int = GC_YOUNG_THRESHOLD):
+    """A context for a run over many documents, entered once the pipeline is loaded: the objects alive
+    now (the loaded model, lexicons, compiled rules: about 90,000) are moved out of the cyclic garbage
+    collector's reach (``gc.freeze``), and the youngest generation is collected every ``young``
+    allocations instead of every 700. Each document's garbage is still collected (the collector still
+    runs, only less often), so memory stays bounded; without it the collector spends about 2% of a
+    run walking the same model objects again and again. The settings are the process's: runs in
+    several threads share them, and the last one to finish puts back those from before the first (objects
+    that someone else had frozen before stay frozen, and so then do those frozen here)."""
+    with _GC_LOCK:
+        if _GC_STATE["depth"] == 0:
+            _GC_STATE["old"], _GC_STATE["frozen"] = gc.get_threshold(), gc.get_freeze_count()
+            gc.freeze()
+            gc.set_threshold(young, *_GC_STATE["old"][1:])
+        _GC_STATE["depth"] += 1
+    try:
+        yield
+    finally:
+        with _GC_LOCK:
+            _GC_STATE["depth"] -= 1
+            if _GC_STATE["depth"] == 0:
+                gc.set_threshold(*_GC_STATE["old"])
+                if not _GC_STATE["frozen"]:
+                    gc.unfreeze()
+
+
 def _init_worker(options: BatchOptions, ignore_sigint: bool = True) -> None:
-    """Pool initializer: load the pipeline once for this process, one BLAS thread."""
+    """Pool initializer: load the pipeline once for this process, one BLAS thread, few collections
+    (see :func:`few_collections`; a worker keeps both to its end)."""
     if ignore_sigint:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    _WORKER.update(nlp=default_nlp(), options=options, blas=one_blas_thread())
+    nlp = default_nlp()
+    gc_settings = few_collections()
+    gc_settings.__enter__()
+    _WORKER.update(nlp=nlp, options=options, blas=one_blas_thread(), gc=gc_settings)
 
 
 def check_topic(topic) -> None:
@@ -477,7 +514,7 @@ def run(paths: Iterable[str], output: str | None = None, options: BatchOptions |
             outcomes = itertools.chain.from_iterable(
                 process_many(batch, nlp, options) for batch in _batched(todo, options.chunksize))
         with progress_bar(options.progress, paths, options.fields, writer.done, options.limit) as bar, \
-                one_blas_thread():
+                one_blas_thread(), few_collections():
             consume(outcomes, writer, summary, bar, log, on_outcome, slots)
     except KeyboardInterrupt:  # Ctrl-C: what is written stands (whole lines); --resume continues
         summary.interrupted = True
