@@ -18,7 +18,7 @@ def _run(code: str) -> str:
 def test_load_does_not_import_torch_and_torch_still_imports_after():
     code = ("import sys\nfrom welfare_nlp.pipeline import load\nnlp = load()\n"
             "rec = nlp('عباس صادق زاده مدير كل بهزيستي استان كرمان گفت: ۲۵۰۰نفر تسهیلات گرفتند.')._.record\n"
-            "heavy = [m for m in ('torch', 'pandas', 'matplotlib', 'sklearn', 'scipy', 'transformers') if m in sys.modules]\n"
+            "heavy = [m for m in ('torch', 'pandas', 'matplotlib', 'sklearn', 'scipy', 'transformers', 'typer', 'weasel') if m in sys.modules]\n"
             "print(','.join(heavy)); print(len(rec.officials), len(rec.head_counts))\n"
             "import importlib.util\n"
             "if importlib.util.find_spec('torch') is not None:\n"
@@ -28,6 +28,17 @@ def test_load_does_not_import_torch_and_torch_still_imports_after():
     assert out[1] == "1 1"
     if importlib.util.find_spec("torch") is not None:
         assert out[2] == "torch 3"         # torch hidden from thinc only, not from the process
+
+
+def test_spacy_command_line_is_imported_on_first_use_only():
+    code = ("import sys\nfrom welfare_nlp.pipeline import load\nload()\nimport spacy\n"
+            "print('typer' in sys.modules, 'spacy.cli' in sys.modules)\n"
+            "print(callable(spacy.cli.download), 'typer' in sys.modules)\n"        # read: the real one, imported
+            "print(spacy.info()['spacy_version'] == spacy.__version__)\n"
+            "import spacy.cli\nprint(type(spacy.cli).__name__, hasattr(spacy.cli, 'app'))\n")
+    assert _run(code).split() == ["False", "False", "True", "True", "True", "module", "True"]
+    code = "import sys\nimport welfare_nlp._spacy\nimport spacy.cli\nprint(hasattr(spacy.cli, 'app'), 'typer' in sys.modules)\n"
+    assert _run(code).split() == ["True", "True"]       # ``import spacy.cli`` first: the real module at once
 
 
 def test_cli_extract_imports_nothing_heavy(tmp_path):
