@@ -105,17 +105,21 @@ def featurize(text: str, config: dict | None = None):
                 weights.append(weight)
     if not parts:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-    idx_all, val_all = [], []
-    for p, w in zip(parts, weights):
-        u, c = _runs(np.sort(p.astype(np.int64)))
-        v = (1.0 + np.log(np.diff(c, append=len(p)))).astype(np.float64)
+    # every part's buckets counted in one sort: part k's keys are k * D + bucket, so the parts stay apart and
+    # in order, each one's distinct buckets ascending (as a sort of its own would give them)
+    d = int(D)
+    keys = np.concatenate([p.astype(np.int64) + k * d for k, p in enumerate(parts)])
+    keys.sort()
+    u, first = _runs(keys)
+    val = 1.0 + np.log(np.diff(first, append=len(keys)).astype(np.float64))
+    bounds = np.searchsorted(u, np.arange(len(parts) + 1) * d).tolist()
+    for k, w in enumerate(weights):             # sublinear counts, L2-normalised per part
+        v = val[bounds[k]:bounds[k + 1]]
         v *= w / np.linalg.norm(v)
-        idx_all.append(u)
-        val_all.append(v)
-    idx = np.concatenate(idx_all)
+    idx = u - np.repeat(np.arange(len(parts), dtype=np.int64) * d, np.diff(bounds))
     order = np.argsort(idx, kind="stable")      # a bucket's values summed in the order of the parts
     u, starts = _runs(idx[order])
-    out = np.add.reduceat(np.concatenate(val_all)[order], starts)
+    out = np.add.reduceat(val[order], starts)
     out /= np.linalg.norm(out) or 1.0
     return u, out.astype(np.float32)
 
