@@ -14,7 +14,7 @@ from functools import lru_cache
 from welfare_nlp.text import lexicon
 from welfare_nlp.text.context import DocContext, Found
 from welfare_nlp.text.normalize import LETTER
-from welfare_nlp.text.quantities import qualify, quantities
+from welfare_nlp.text.quantities import qualify
 
 NAME = "amounts"
 
@@ -29,7 +29,7 @@ def extract(ctx: DocContext) -> list[Found]:
     text = ctx.body
     cur_re = _currency_re()
     out: list[Found] = []
-    for q in quantities(ctx.numbers, text):
+    for q in ctx.quantities:
         m = cur_re.match(text, q.end)
         if not m:
             continue

@@ -20,7 +20,7 @@ from functools import lru_cache
 from welfare_nlp.text import lexicon
 from welfare_nlp.text.context import DocContext, Found
 from welfare_nlp.text.normalize import LETTER
-from welfare_nlp.text.quantities import qualify, quantities
+from welfare_nlp.text.quantities import qualify
 
 NAME = "head_counts"
 _PLURAL = "(?:ان|ین|یان|ها|‌ها|های|‌های|ی|‌ای)?"
@@ -86,7 +86,7 @@ def _is_class(text: str, start: int, m: re.Match, noun: str, end: int) -> bool:
 def extract(ctx: DocContext) -> list[Found]:
     text = ctx.body
     out: list[Found] = []
-    for q in quantities(ctx.numbers, text):
+    for q in ctx.quantities:
         hit = _noun_at(text, q.end)
         if not hit:
             continue

@@ -7,7 +7,7 @@ import re
 
 from welfare_nlp.text.context import DocContext, Found
 from welfare_nlp.text.normalize import LETTER
-from welfare_nlp.text.quantities import quantities
+
 
 NAME = "percentages"
 _AFTER = re.compile(rf"\s?(?:درصد|در صد|%)(?:ی|‌ای)?(?![{LETTER}])")
@@ -21,7 +21,7 @@ def extract(ctx: DocContext) -> list[Found]:
     text = ctx.body
     out: list[Found] = []
     prev = None
-    for q in quantities(ctx.numbers, text):
+    for q in ctx.quantities:
         last, prev = prev, q
         m = _AFTER.match(text, q.end)
         end = m.end() if m else None

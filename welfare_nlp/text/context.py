@@ -14,6 +14,7 @@ from typing import Any
 
 from welfare_nlp.text.normalize import LETTER, NormalizedText, normalize
 from welfare_nlp.text.numerals import find_numbers
+from welfare_nlp.text.quantities import Quantity, quantities
 
 
 @dataclass
@@ -65,6 +66,12 @@ class DocContext:
     @cached_property
     def numbers(self):
         return find_numbers(self.body)
+
+    @cached_property
+    def quantities(self) -> tuple[Quantity, ...]:
+        """The body's numbers read as quantities, ranges merged (``welfare_nlp.text.quantities.quantities``):
+        found once, read by the amount, head count and percentage stages."""
+        return tuple(quantities(self.numbers, self.body))
 
     @cached_property
     def sentences(self) -> list[tuple[int, int]]:
