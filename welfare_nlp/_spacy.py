@@ -47,8 +47,7 @@ def _real_cli():
     for name in ("spacy.cli.info", "spacy.cli"):
         if isinstance(sys.modules.get(name), _LaterCli):
             del sys.modules[name]
-    cli = importlib.import_module("spacy.cli")   # sets ``spacy.cli`` to the real module
-    return cli
+    return importlib.import_module("spacy.cli")   # sets ``spacy.cli`` to the real module
 
 
 def _info(*args, **kwargs):

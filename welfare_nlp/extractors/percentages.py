@@ -8,7 +8,6 @@ import re
 from welfare_nlp.text.context import DocContext, Found
 from welfare_nlp.text.normalize import LETTER
 
-
 NAME = "percentages"
 _AFTER = re.compile(rf"\s?(?:درصد|در صد|%)(?:ی|‌ای)?(?![{LETTER}])")
 _BEFORE = re.compile(r"%\s?$")
