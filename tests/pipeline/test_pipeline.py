@@ -40,6 +40,33 @@ def test_doc_carries_items_entities_and_record(rules_nlp):
     assert raw[rec.head_counts[0].start:rec.head_counts[0].end] == "۲۵۰۰نفر"
 
 
+@pytest.mark.parametrize("text,published", [
+    ("عباس صادق زاده مدير كل بهزيستي استان كرمان گفت: ۲۵۰۰نفر تسهیلات گرفتند.", None),
+    ("نشست شورای اشتغال در یزد برگزار شد.\nمدیرکل گفت: ۳۰۰ نفر شاغل شدند و ۲۰ میلیارد ریال وام پرداخت شد.", "2019-09-05"),
+    ("متنی بدون عدد و نام", None),
+])
+def test_extract_many_gives_the_records_of_extract_without_dressing_its_docs(rules_nlp, text, published):
+    from welfare_nlp.pipeline import extract, extract_doc, extract_many
+    from welfare_nlp.pipeline.build import RECORDS_ONLY
+
+    many = list(extract_many([(text, "a", published)], nlp=rules_nlp))
+    assert [r.to_json() for r in many] == [extract(text, id="a", published=published, nlp=rules_nlp).to_json()]
+    doc = extract_doc(text, id="a", published=published, nlp=rules_nlp)   # a Doc handed back: fully dressed
+    assert RECORDS_ONLY not in doc.user_data
+    assert ("head_counts" in doc.spans) == bool(many[0].head_counts)
+    assert bool(doc.ents) == bool(many[0].entities)
+
+
+def test_a_records_only_doc_gets_no_span_groups_or_entities(rules_nlp):
+    from welfare_nlp.pipeline.build import RECORDS_ONLY
+
+    doc = rules_nlp.make_doc("عباس صادق زاده مدير كل بهزيستي استان كرمان گفت: ۲۵۰۰نفر تسهیلات گرفتند.")
+    doc.user_data[RECORDS_ONLY] = True
+    doc = rules_nlp(doc)
+    assert len(doc.spans) == 0 and len(doc.ents) == 0
+    assert len(doc._.record.head_counts) == 1 and len(doc._.record.officials) == 1   # the record is whole
+
+
 def test_pipe_over_many_texts(rules_nlp):
     docs = list(rules_nlp.pipe(["استان کرمان", "۵۰ درصد", "استان یزد"]))
     assert [len(d._.record.provinces) for d in docs] == [1, 0, 1]

@@ -29,7 +29,14 @@ def entity_items(ctx: DocContext, nested: bool = False) -> list[tuple[str, int, 
     return kept
 
 
+# a Doc made only for its record (``extract_many``): the stages leave out what only a Doc handed back needs
+# (its span groups, ``doc.ents`` and ``doc.cats``); the record, made from ``doc._.wnlp``, is the same
+RECORDS_ONLY = "welfare_nlp.records_only"
+
+
 def set_entities(doc):
+    if doc.user_data.get(RECORDS_ONLY):
+        return doc
     spans = []
     for label, s, e, _, _ in entity_items(doc._.wnlp):
         span = doc.char_span(s, e, label=label, alignment_mode="expand")

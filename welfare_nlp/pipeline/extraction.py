@@ -9,6 +9,7 @@ from welfare_nlp._spacy import spacy  # spaCy without torch, which no stage need
 
 from welfare_nlp.errors import (ModelNotFound, TopicModelNotFound, DocumentTooLarge, EmptyDocument, ExtractionFailed, NotText, NotUnicode,
                      WelfareNLPError)
+from welfare_nlp.pipeline.build import RECORDS_ONLY
 from welfare_nlp.pipeline.factories import STAGES, register_spacy
 from welfare_nlp.extractors import topic as _topic
 from welfare_nlp.extractors.dates import parse_publication_date
@@ -120,7 +121,9 @@ def extract_many(items: Iterable[tuple[str, str | None, Any]], *, nlp=None, batc
 
     The documents go through the stages in batches (``nlp.pipe``), which lets the NER model work on
     several at once. A failure inside a batch never costs the others: the batch is then redone one
-    document at a time, so only the document at fault gets an error."""
+    document at a time, so only the document at fault gets an error. The Docs are made for their
+    records only and dropped, so the stages set no span groups, ``doc.ents`` or ``doc.cats`` on them
+    (``extract_doc`` gives a Doc with all of these)."""
     nlp = nlp or default_nlp()
     batch: list[tuple[str, str | None, Any]] = []
     for item in items:
@@ -137,7 +140,9 @@ def _extract_batch(nlp, batch, max_chars: int | None = MAX_CHARS) -> list[Record
     ready: list[tuple[int, Any]] = []
     for k, (text, id_, published) in enumerate(batch):
         try:
-            ready.append((k, _make_doc(nlp, text, id_, published, max_chars)))
+            doc = _make_doc(nlp, text, id_, published, max_chars)
+            doc.user_data[RECORDS_ONLY] = True
+            ready.append((k, doc))
         except WelfareNLPError as exc:
             out[k] = exc
         except Exception as exc:  # noqa: BLE001 - one document's failure is its own

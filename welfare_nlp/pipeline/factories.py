@@ -27,7 +27,7 @@ from welfare_nlp.extractors import officials
 from welfare_nlp.extractors import percentages
 from welfare_nlp.extractors import provinces
 from welfare_nlp.extractors import topic
-from welfare_nlp.pipeline.build import record_from_doc, set_entities
+from welfare_nlp.pipeline.build import RECORDS_ONLY, record_from_doc, set_entities
 from welfare_nlp.text.context import DocContext, Found
 
 
@@ -104,7 +104,10 @@ class StageComponent:
 
     @staticmethod
     def _publish(doc, before: dict[str, int]):
-        """The stage's new items as span groups on the Doc (and the topic as ``doc.cats``)."""
+        """The stage's new items as span groups on the Doc (and the topic as ``doc.cats``); nothing for a Doc
+        made only for its record (``build.RECORDS_ONLY``)."""
+        if doc.user_data.get(RECORDS_ONLY):
+            return doc
         ctx: DocContext = doc._.wnlp
         for kind, items in ctx.found.items():
             new = items[before.get(kind, 0):]
